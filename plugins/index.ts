@@ -1,0 +1,20 @@
+// The static list of task types (no directory scanning). Group index files add theirs here.
+import type { TaskDefinition } from "./define.ts";
+import { coreTasks } from "./core/index.ts";
+
+export const allTasks: TaskDefinition[] = [...coreTasks];
+
+const byType = new Map<string, TaskDefinition>();
+for (const def of allTasks) {
+  for (const name of [def.type, ...def.aliases]) byType.set(name, def);
+}
+
+/** The definition of a task type (Kestra name, legacy alias or short alias). */
+export function findTask(type: string): TaskDefinition | undefined {
+  return byType.get(type);
+}
+
+/** Every accepted type name, for "did you mean" suggestions. */
+export function taskTypeNames(): string[] {
+  return [...byType.keys()];
+}
