@@ -80,6 +80,8 @@ export const taskRuns = sqliteTable(
     /** Which list of the parent this run belongs to: main | errors | finally | after, and branch index. */
     section: text("section").notNull().default("main"),
     branch: integer("branch").notNull().default(0),
+    /** Loop iteration (LoopUntil/WaitFor) the run belongs to. */
+    iteration: integer("iteration").notNull().default(0),
     state: text("state").notNull(),
     histories: text("histories").notNull(),
     /** [{state: {current, histories}, startDate, endDate}] */

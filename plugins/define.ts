@@ -88,6 +88,22 @@ export interface RuntimeServices {
   tmpDir(): Promise<string>;
   removeDir(path: string): Promise<void>;
   spawn(opts: SpawnOptions): Promise<SpawnResult>;
+  /** SQL databases for the jdbc-style tasks (libSQL/SQLite files and URLs, PostgreSQL). */
+  sql?: SqlConnector;
+}
+
+export interface SqlConnector {
+  /** `file:`/`libsql:`/`jdbc:sqlite:` or `postgres://`/`jdbc:postgresql:` URLs. */
+  open(url: string, auth?: { username?: string; password?: string }): Promise<SqlConnection>;
+}
+
+export interface SqlConnection {
+  dialect: "sqlite" | "postgres";
+  /** Named parameters (`:name`) from an object, or positional ones from an array. */
+  query(sql: string, params?: Record<string, unknown> | unknown[]): Promise<{ rows: Record<string, unknown>[]; rowsAffected: number }>;
+  /** Statements run in one transaction, all or nothing. */
+  batch(statements: { sql: string; params?: unknown[] }[]): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface SpawnOptions {
@@ -260,4 +276,10 @@ export function durationMs(text: string): number {
   const [, neg, d, h, min, s] = m;
   const ms = ((+(d ?? 0) * 24 + +(h ?? 0)) * 60 + +(min ?? 0)) * 60_000 + +(s ?? 0) * 1000;
   return neg ? -ms : ms;
+}
+
+/** Kestra's truthiness of a rendered condition: "", "false", "0", "-0", "null" are false. */
+export function isTruthy(rendered: string): boolean {
+  const t = rendered.trim().toLowerCase();
+  return !(t === "" || t === "false" || t === "0" || t === "-0" || t === "null" || t === "0.0");
 }

@@ -144,6 +144,7 @@ CREATE TABLE `task_runs` (
 	`value` text,
 	`section` text DEFAULT 'main' NOT NULL,
 	`branch` integer DEFAULT 0 NOT NULL,
+	`iteration` integer DEFAULT 0 NOT NULL,
 	`state` text NOT NULL,
 	`histories` text NOT NULL,
 	`attempts` text DEFAULT '[]' NOT NULL,

@@ -1,4 +1,24 @@
 import type { TaskDefinition } from "../define.ts";
+import allowFailure from "./allow-failure.ts";
+import dag from "./dag.ts";
+import echo from "./echo.ts";
+import exit from "./exit.ts";
+import fail from "./fail.ts";
+import { eachParallel, eachSequential, forEach } from "./for-each.ts";
+import ifTask from "./if.ts";
+import labels from "./labels.ts";
+import localFiles from "./local-files.ts";
 import log from "./log.ts";
+import outputValues from "./output-values.ts";
+import parallel from "./parallel.ts";
+import returnTask from "./return.ts";
+import sequential from "./sequential.ts";
+import sleep from "./sleep.ts";
+import { loopUntil, pause, subflow, workingDirectory } from "./special.ts";
+import switchTask from "./switch.ts";
 
-export const coreTasks: TaskDefinition[] = [log];
+export const coreTasks: TaskDefinition[] = [
+  log, returnTask, echo, sleep, fail, exit, outputValues, labels, localFiles,
+  sequential, parallel, ifTask, switchTask, allowFailure, dag, forEach, eachSequential, eachParallel,
+  subflow, pause, loopUntil, workingDirectory,
+];

@@ -1,0 +1,106 @@
+// The variables an expression sees for one task run (Kestra's RunVariables):
+// flow, execution, task, taskrun, parent(s), inputs, outputs keyed by loop values, vars, labels, trigger.
+import type { Execution, FlowModel, TaskRun } from "./model.ts";
+
+export interface VarsSource {
+  flow: FlowModel;
+  execution: Execution;
+  runs: TaskRun[];
+  runById: Map<string, TaskRun>;
+  envs?: Record<string, string>;
+}
+
+/** Non-null iteration values of a run's ancestors and itself, outermost first. */
+export function valueChain(run: TaskRun, runById: Map<string, TaskRun>): string[] {
+  const chain: string[] = [];
+  for (let r: TaskRun | undefined = run; r; r = r.parentTaskRunId ? runById.get(r.parentTaskRunId) : undefined) {
+    if (r.value !== null && r.value !== undefined) chain.unshift(r.value);
+  }
+  return chain;
+}
+
+/** outputs.<taskId>[v1][v2]… = outputs, later runs (retries, loop iterations) winning. */
+export function outputsMap(src: VarsSource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const run of src.runs) {
+    if (!run.outputs) continue;
+    const chain = valueChain(run, src.runById);
+    if (chain.length === 0) {
+      out[run.taskId] = run.outputs;
+      continue;
+    }
+    let node = (out[run.taskId] ??= {}) as Record<string, unknown>;
+    for (const v of chain.slice(0, -1)) node = (node[v] ??= {}) as Record<string, unknown>;
+    node[chain.at(-1)!] = run.outputs;
+  }
+  return out;
+}
+
+/** tasks.<taskId>.state (or tasks.<taskId>[value].state inside loops). */
+function tasksMap(src: VarsSource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const run of src.runs) {
+    const chain = valueChain(run, src.runById);
+    if (chain.length === 0) out[run.taskId] = { state: run.state };
+    else {
+      let node = (out[run.taskId] ??= {}) as Record<string, unknown>;
+      for (const v of chain.slice(0, -1)) node = (node[v] ??= {}) as Record<string, unknown>;
+      node[chain.at(-1)!] = { state: run.state };
+    }
+  }
+  return out;
+}
+
+export function labelsMap(execution: Execution): Record<string, string> {
+  return Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
+}
+
+export function executionVars(src: VarsSource, outputs = outputsMap(src)): Record<string, unknown> {
+  const { flow, execution } = src;
+  return {
+    flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision, tenantId: "main" },
+    execution: {
+      id: execution.id,
+      startDate: new Date(execution.startDate ?? execution.createdAt).toISOString(),
+      state: execution.state,
+      originalId: execution.originalId ?? execution.id,
+    },
+    inputs: execution.inputs,
+    outputs,
+    vars: execution.variables,
+    labels: labelsMap(execution),
+    trigger: execution.trigger ?? undefined,
+    envs: src.envs ?? {},
+    tasks: tasksMap(src),
+  };
+}
+
+/** Variables for one task run: the execution's plus task, taskrun, parent and parents. */
+export function taskRunVars(
+  src: VarsSource,
+  run: TaskRun,
+  taskType: string,
+  base = executionVars(src),
+): Record<string, unknown> {
+  const outputs = base.outputs as Record<string, unknown>;
+  const parents: Record<string, unknown>[] = [];
+  for (let p = run.parentTaskRunId ? src.runById.get(run.parentTaskRunId) : undefined; p; ) {
+    parents.push({ taskrun: { id: p.id, value: p.value }, outputs: outputs[p.taskId] ?? {} });
+    p = p.parentTaskRunId ? src.runById.get(p.parentTaskRunId) : undefined;
+  }
+  const vars: Record<string, unknown> = {
+    ...base,
+    task: { id: run.taskId, type: taskType },
+    taskrun: {
+      id: run.id,
+      startDate: new Date(run.startDate ?? Date.parse(run.histories[0]?.date ?? "") ?? 0).toISOString(),
+      attemptsCount: Math.max(0, run.attempts.length - 1),
+      parentId: run.parentTaskRunId,
+      value: run.value,
+      iteration: run.iteration,
+    },
+    parents,
+  };
+  if (parents.length) vars.parent = parents[0];
+  return vars;
+}

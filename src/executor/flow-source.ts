@@ -1,0 +1,50 @@
+// Flow models for the executor: stored sources parsed once per revision and cached.
+import type { FlowModel } from "../engine/model.ts";
+import { parseFlow } from "../flow/index.ts";
+import type { Db } from "../store/db.ts";
+import { getFlow, saveFlow } from "../store/flows.ts";
+
+export function createFlowSource(db: Db) {
+  const cache = new Map<string, FlowModel>();
+  const key = (ns: string, id: string, rev: number) => `${ns}\u0000${id}\u0000${rev}`;
+
+  function toModel(source: string, revision: number, file: string): FlowModel {
+    const parsed = parseFlow(source, file);
+    if (!parsed.flow) throw new Error(parsed.errors.map((e) => e.format()).join("\n"));
+    return { ...(parsed.flow as unknown as FlowModel), revision };
+  }
+
+  return {
+    async get(namespace: string, id: string, revision?: number): Promise<FlowModel | undefined> {
+      if (revision !== undefined) {
+        const hit = cache.get(key(namespace, id, revision));
+        if (hit) return hit;
+      }
+      const stored = await getFlow(db, namespace, id, revision);
+      if (!stored) return undefined;
+      const k = key(namespace, id, stored.revision);
+      let model = cache.get(k);
+      if (!model) {
+        model = toModel(stored.source, stored.revision, `${namespace}.${id}`);
+        cache.set(k, model);
+      }
+      return model;
+    },
+    /** Validate and store a flow source; returns its model at the stored revision. */
+    async save(source: string, file = "flow.yaml"): Promise<{ model: FlowModel; changed: boolean }> {
+      const parsed = parseFlow(source, file);
+      if (!parsed.flow) throw new FlowInvalidError(parsed.errors.map((e) => e.format()));
+      const f = parsed.flow as unknown as FlowModel;
+      const { flow, changed } = await saveFlow(db, { namespace: f.namespace, id: f.id, source, disabled: f.disabled === true });
+      const model = { ...f, revision: flow.revision };
+      cache.set(key(f.namespace, f.id, flow.revision), model);
+      return { model, changed };
+    },
+  };
+}
+
+export class FlowInvalidError extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join("\n"));
+  }
+}

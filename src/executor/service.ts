@@ -1,0 +1,478 @@
+// The execution service: owns executions (leases), runs executor passes and persists their
+// effects, feeds its worker pool, and recovers whatever a dead instance left behind.
+// The database is the source of truth; in-process events only make the next step early.
+import { EventEmitter } from "node:events";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { TaskContext, TaskDef } from "../../plugins/define.ts";
+import { findTask } from "../../plugins/index.ts";
+import { advance, type ExecState, type SubflowRequest } from "../engine/executor.ts";
+import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/model.ts";
+import { isTerminal } from "../engine/states.ts";
+import { retryOf, taskById } from "../engine/tree.ts";
+import { executionVars, outputsMap, taskRunVars, type VarsSource } from "../engine/variables.ts";
+import type { Db } from "../store/db.ts";
+import {
+  claimExecution, findOrphanExecutions, insertExecution, insertExecutionStmt, insertLogsStmt, loadExecution, loadTaskRuns,
+  persistEffects, releaseLeases, renewLeases, setKillRequested, updateLabels,
+} from "../store/executions.ts";
+import { claimTaskRuns, completeStmt, requeueExpired, type Claimed } from "../store/task-queue.ts";
+import { runTask } from "../worker/run-task.ts";
+import type { Renderer, Vars } from "./render.ts";
+import { createOperations } from "./operations.ts";
+
+export interface FlowSource {
+  /** The flow model of a namespace/id (latest, or a given revision). */
+  get(namespace: string, id: string, revision?: number): Promise<FlowModel | undefined>;
+}
+
+export interface ServiceDeps {
+  db: Db;
+  owner: string;
+  flows: FlowSource;
+  renderer: Renderer;
+  /** Everything else a plugin context needs (storage, kv, runtime…), per task run. */
+  taskContext(base: BaseContext): TaskContext;
+  dataDir: string;
+  now?: () => Date;
+  newId?: () => string;
+  envs?: Record<string, string>;
+  workerConcurrency?: number;
+  leaseMs?: number;
+  tickMs?: number;
+  /** Run workers (claim task runs) in this instance. */
+  worker?: boolean;
+  /** Walk executions in this instance. */
+  executor?: boolean;
+}
+
+export type BaseContext = Omit<TaskContext, "storage" | "kv" | "runtime"> & { flow: FlowModel };
+
+export interface NewExecution {
+  flow: FlowModel;
+  inputs?: Record<string, unknown>;
+  labels?: Label[];
+  trigger?: Record<string, unknown> | null;
+  parentId?: string | null;
+  id?: string;
+  dedupKey?: string;
+}
+
+export type Service = ReturnType<typeof createExecutionService>;
+
+export function createExecutionService(deps: ServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? newExecutionId;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const cache = new Map<string, ExecState>();
+  /** Finished child executions, kept until their parent's Subflow task has read them. */
+  const finished = new Map<string, { id: string; state: string; outputs: Record<string, unknown> | null }>();
+  const busy = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  const running = new Map<string, AbortController>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let slots = deps.workerConcurrency ?? 16;
+  const backlog: Claimed[] = [];
+  let stopped = false;
+  let tick: ReturnType<typeof setInterval> | undefined;
+
+  async function load(id: string): Promise<ExecState | undefined> {
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const execution = await loadExecution(deps.db, id);
+    if (!execution) return undefined;
+    const flow = await deps.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
+    if (!flow) throw new Error(`flow ${execution.namespace}.${execution.flowId} revision ${execution.flowRevision} not found`);
+    const state = { flow, execution, runs: await loadTaskRuns(deps.db, id) };
+    cache.set(id, state);
+    return state;
+  }
+
+  function source(state: ExecState): VarsSource {
+    return { ...state, runById: new Map(state.runs.map((r) => [r.id, r])), envs: deps.envs };
+  }
+
+  function varsFor(state: ExecState, run: TaskRun | null): Vars {
+    const src = source(state);
+    if (!run) return executionVars(src);
+    return taskRunVars(src, run, taskById(state.flow, run.taskId).type);
+  }
+
+  /** Run one executor pass; passes on one execution never overlap, extra requests coalesce. */
+  function kick(id: string): Promise<void> {
+    if (stopped || deps.executor === false) return Promise.resolve();
+    const current = busy.get(id);
+    if (current) {
+      again.add(id);
+      return current;
+    }
+    const p = (async () => {
+      try {
+        do {
+          again.delete(id);
+          await pass(id);
+        } while (again.has(id) && !stopped);
+      } catch (e) {
+        console.error(`[tern] executor error on ${id}:`, e);
+      } finally {
+        busy.delete(id);
+      }
+    })();
+    busy.set(id, p);
+    return p;
+  }
+
+  async function pass(id: string) {
+    const state = await load(id);
+    if (!state) return;
+    const ex = state.execution;
+    const wasTerminal = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
+    if (wasTerminal && !ex.killRequested) return;
+    // After a restart the children of waiting Subflow tasks may be finished and uncached.
+    for (const r of state.runs) {
+      const cid = r.plan?.childExecutionId;
+      if (!cid || isTerminal(r.state) || cache.has(cid) || finished.has(cid)) continue;
+      const child = await loadExecution(deps.db, cid);
+      if (child && isTerminal(child.state)) finished.set(cid, { id: cid, state: child.state, outputs: child.outputs });
+      else if (child) void kick(cid);
+    }
+    const fx = await advance(state, {
+      now, newId,
+      render: (t, run) => deps.renderer.render(t, varsFor(state, run)),
+      renderDeep: (v, run) => deps.renderer.renderDeep(v, varsFor(state, run)),
+      renderInChild: async (tpl, childId) => {
+        const child = await load(childId);
+        if (!child) throw new Error(`child execution ${childId} not found`);
+        return deps.renderer.renderDeep(tpl, varsFor(child, null));
+      },
+      child: (cid) => {
+        const c = cache.get(cid)?.execution;
+        return c ? { id: c.id, state: c.state, outputs: c.outputs } : finished.get(cid);
+      },
+      workDir: (run) => {
+        const dir = join(deps.dataDir, "work", run.id);
+        mkdirSync(dir, { recursive: true });
+        return dir;
+      },
+    });
+    const done = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
+    const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
+    await persistEffects(deps.db, {
+      execution: fx.executionChanged || fx.created.length || fx.changed.size ? ex : undefined,
+      releaseExecution: done,
+      created: fx.created, changed: fx.changed, logs: fx.logs, extra: subStmts,
+    }, ex.namespace, ex.flowId);
+    for (const l of fx.logs) events.emit("log", l);
+    for (const r of [...fx.created, ...fx.changed]) {
+      events.emit("taskRun", ex, r);
+      if (r.plan?.workingDir && isTerminal(r.state)) rmSync(r.plan.workingDir, { recursive: true, force: true });
+    }
+    for (const r of fx.kill) running.get(r.id)?.abort(new Error("killed"));
+    for (const s of fx.subflows) void kick(s.childId);
+    if (fx.executionChanged) events.emit("execution", ex);
+    schedule(ex);
+    if (fx.dispatch.length && deps.worker !== false) void claimLocal(fx.dispatch.map((r) => r.id));
+    if (done) {
+      cache.delete(id);
+      if (ex.parentId) finished.set(id, { id, state: ex.state, outputs: ex.outputs });
+      events.emit("end", ex);
+      if (ex.parentId) void kick(ex.parentId);
+    }
+  }
+
+  /** Child executions of Subflow tasks are created in the same transaction as the parent's pass. */
+  async function subflowStatements(state: ExecState, reqs: SubflowRequest[], logs: LogEntry[]) {
+    const stmts = [];
+    for (const req of reqs) {
+      const child = await buildChild(state, req).catch((e: Error) => {
+        logs.push({ executionId: state.execution.id, taskRunId: req.parentRun.id, taskId: req.parentRun.taskId, attempt: 0, level: "ERROR", message: e.message, timestamp: now().getTime() });
+        req.parentRun.state = "FAILED";
+        req.parentRun.histories.push({ state: "FAILED", date: now().toISOString() });
+        return undefined;
+      });
+      if (!child) continue;
+      stmts.push(insertExecutionStmt(child.execution, { owner: deps.owner, leaseMs }));
+      cache.set(child.execution.id, child);
+    }
+    return stmts;
+  }
+
+  async function buildChild(state: ExecState, req: SubflowRequest): Promise<ExecState> {
+    const { task, parentRun } = req;
+    const vars = varsFor(state, parentRun);
+    const ns = await deps.renderer.render(String(task.namespace), vars);
+    const fid = await deps.renderer.render(String(task.flowId), vars);
+    const flow = await deps.flows.get(ns, fid, task.revision ? Number(task.revision) : undefined);
+    if (!flow) throw new Error(`Unable to find flow '${ns}'.'${fid}'`);
+    const inputs = (await deps.renderer.renderDeep(task.inputs ?? {}, vars)) as Record<string, unknown>;
+    const labels: Label[] = [];
+    if (task.inheritLabels === true) labels.push(...state.execution.labels.filter((l) => !l.key.startsWith("system.")));
+    labels.push(...toLabels(await deps.renderer.renderDeep(task.labels ?? {}, vars)));
+    const correlation = state.execution.labels.find((l) => l.key === "system.correlationId")?.value ?? state.execution.id;
+    labels.push({ key: "system.correlationId", value: correlation });
+    const execution = newExecutionRecord({
+      flow, id: req.childId, inputs, labels, parentId: state.execution.id,
+      trigger: {
+        type: "io.kestra.plugin.core.flow.Subflow",
+        variables: { executionId: state.execution.id, namespace: state.execution.namespace, flowId: state.execution.flowId, flowRevision: state.execution.flowRevision },
+      },
+    }, now());
+    return { flow, execution, runs: [] };
+  }
+
+  // ---- worker side -------------------------------------------------------------------------
+
+  async function claimLocal(ids: string[]) {
+    const claimed = await claimTaskRuns(deps.db, deps.owner, leaseMs, ids.length, ids);
+    for (const c of claimed) backlog.push(c);
+    drain();
+  }
+
+  async function claimRemote() {
+    if (slots <= 0 || deps.worker === false) return;
+    const claimed = await claimTaskRuns(deps.db, deps.owner, leaseMs, slots);
+    for (const c of claimed) backlog.push(c);
+    drain();
+  }
+
+  function drain() {
+    while (slots > 0 && backlog.length) {
+      const c = backlog.shift()!;
+      slots--;
+      void work(c).finally(() => {
+        slots++;
+        drain();
+      });
+    }
+  }
+
+  async function work(c: Claimed) {
+    const state = await load(c.run.executionId).catch(() => undefined);
+    if (!state) return;
+    // Keep the cached run in step with the claim (attempt pushed, RUNNING).
+    const cached = state.runs.find((r) => r.id === c.run.id);
+    if (cached) Object.assign(cached, c.run);
+    else state.runs.push(c.run);
+    const task = taskById(state.flow, c.run.taskId);
+    const def = findTask(task.type);
+    if (!def || def.kind !== "runnable") return;
+    const controller = new AbortController();
+    running.set(c.run.id, controller);
+    const logs: LogEntry[] = [];
+    try {
+      const completion = await runTask({
+        run: c.run, fence: c.fence, owner: deps.owner, task, def, retry: retryOf(state.flow, task.id), now,
+        signal: controller.signal,
+        onLog: (l) => {
+          logs.push(l);
+          events.emit("log", l);
+        },
+        context: (logger, signal, exit) => buildContext(state, c.run, task, logger, signal, exit),
+      });
+      const ex = state.execution;
+      const stmts = [completeStmt(completion), ...insertLogsStmt(logs, ex.namespace, ex.flowId)];
+      const rs = await deps.db.$client.batch(stmts, "write");
+      if (rs[0].rowsAffected === 0) return; // lease lost: someone else owns this run now
+      const run = state.runs.find((r) => r.id === c.run.id);
+      if (run) {
+        Object.assign(run, {
+          state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
+          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null,
+        });
+        if (completion.exit) run.plan = { branches: [], concurrency: 0, exit: completion.exit };
+        events.emit("taskRun", ex, run);
+      }
+      if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
+      void kick(c.run.executionId);
+    } finally {
+      running.delete(c.run.id);
+    }
+  }
+
+  function buildContext(state: ExecState, run: TaskRun, task: TaskDef, logger: TaskContext["logger"], signal: AbortSignal, exit: (s: string) => void) {
+    const ex = state.execution;
+    const vars = varsFor(state, run);
+    const wdRun = nearestWorkingDir(state, run);
+    if (wdRun) vars.workingDir = wdRun;
+    return deps.taskContext({
+      flow: state.flow,
+      execution: { id: ex.id, namespace: ex.namespace, flowId: ex.flowId, flowRevision: ex.flowRevision, labels: ex.labels, state: ex.state },
+      taskRun: { id: run.id, taskId: run.taskId, value: run.value, attempt: run.attempts.length - 1, parentTaskRunId: run.parentTaskRunId },
+      logger, signal, vars,
+      workingDir: wdRun,
+      render: (t) => deps.renderer.render(t, vars),
+      renderDeep: (v) => deps.renderer.renderDeep(v, vars),
+      metric: () => {},
+      engine: {
+        setLabels: async (labels) => {
+          const merged = new Map(ex.labels.map((l) => [l.key, l.value]));
+          for (const l of labels) merged.set(l.key, l.value);
+          ex.labels = [...merged].map(([key, value]) => ({ key, value }));
+          await updateLabels(deps.db, ex.id, ex.labels);
+        },
+        exit,
+      },
+      now,
+    });
+    void task;
+  }
+
+  function nearestWorkingDir(state: ExecState, run: TaskRun): string | undefined {
+    for (let p = run.parentTaskRunId; p; ) {
+      const parent = state.runs.find((r) => r.id === p);
+      if (!parent) return undefined;
+      if (parent.plan?.workingDir) return parent.plan.workingDir;
+      p = parent.parentTaskRunId;
+    }
+    return undefined;
+  }
+
+  function operations() {
+    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: (id) => claimExecution(deps.db, id, deps.owner, leaseMs), create: (r) => api.create(r) });
+  }
+
+  // ---- timers and sweeps ---------------------------------------------------------------------
+
+  function schedule(ex: Execution) {
+    const old = timers.get(ex.id);
+    if (old) clearTimeout(old);
+    timers.delete(ex.id);
+    if (ex.wakeAt === null || isTerminal(ex.state)) return;
+    const delay = Math.max(0, ex.wakeAt - now().getTime());
+    timers.set(ex.id, setTimeout(() => {
+      timers.delete(ex.id);
+      void kick(ex.id);
+    }, delay));
+  }
+
+  let queueTimer: ReturnType<typeof setTimeout> | undefined;
+  let queueAt = Infinity;
+  function wakeQueueAt(at: number) {
+    if (at >= queueAt) return;
+    if (queueTimer) clearTimeout(queueTimer);
+    queueAt = at;
+    queueTimer = setTimeout(() => {
+      queueAt = Infinity;
+      void claimRemote();
+    }, Math.max(0, at - now().getTime()) + 5);
+  }
+
+  async function sweep() {
+    if (stopped) return;
+    try {
+      await renewLeases(deps.db, deps.owner, leaseMs);
+      await requeueExpired(deps.db);
+      if (deps.executor !== false) {
+        for (const id of await findOrphanExecutions(deps.db, deps.owner)) {
+          if (busy.has(id)) continue;
+          if (await claimExecution(deps.db, id, deps.owner, leaseMs)) {
+            cache.delete(id);
+            void kick(id);
+          }
+        }
+      }
+      await claimRemote();
+    } catch (e) {
+      console.error("[tern] sweep failed:", (e as Error).message);
+    }
+  }
+
+  const api = {
+    events,
+    now,
+    /** Create an execution (durably) and start walking it. */
+    async create(req: NewExecution): Promise<Execution> {
+      const execution = newExecutionRecord({ ...req, id: req.id ?? newId() }, now());
+      await insertExecution(deps.db, execution, { owner: deps.owner, leaseMs, dedupKey: req.dedupKey });
+      cache.set(execution.id, { flow: req.flow, execution, runs: [] });
+      events.emit("execution", execution);
+      void kick(execution.id);
+      return execution;
+    },
+    kick,
+    async kill(id: string): Promise<boolean> {
+      if (!(await setKillRequested(deps.db, id))) return false;
+      const st = cache.get(id);
+      if (st) st.execution.killRequested = true;
+      else if (await claimExecution(deps.db, id, deps.owner, leaseMs)) cache.delete(id);
+      await kick(id);
+      return true;
+    },
+    /** Restart a FAILED/KILLED/PAUSED execution from its failed task runs (same id). */
+    restart: (id: string) => operations().restart(id),
+    /** Resume a PAUSED execution; `inputs` are the Pause task's onResume values. */
+    resume: (id: string, inputs?: Record<string, unknown>) => operations().resume(id, inputs ?? {}),
+    /** New execution copying the task runs before `taskRunId` (or a fresh run without it). */
+    replay: (id: string, taskRunId?: string) => operations().replay(id, taskRunId),
+    /** Set one task run's state (e.g. mark a failed task SUCCESS) and continue. */
+    changeTaskRunState: (id: string, taskRunId: string, state: string) => operations().changeTaskRunState(id, taskRunId, state),
+    /** Resolves when the execution (and its afterExecution tasks) has finished. */
+    async waitFor(id: string): Promise<Execution> {
+      return new Promise((resolve) => {
+        const onEnd = (ex: Execution) => {
+          if (ex.id !== id) return;
+          events.off("end", onEnd);
+          resolve(ex);
+        };
+        events.on("end", onEnd);
+        loadExecution(deps.db, id).then(async (ex) => {
+          if (!ex || !isTerminal(ex.state)) return;
+          const runs = await loadTaskRuns(deps.db, id);
+          if (runs.every((r) => isTerminal(r.state))) onEnd(ex);
+        });
+      });
+    },
+    start(tickMs = deps.tickMs ?? 1000) {
+      void sweep();
+      tick = setInterval(sweep, tickMs);
+    },
+    async stop(graceMs = 10_000) {
+      stopped = true;
+      if (tick) clearInterval(tick);
+      for (const t of timers.values()) clearTimeout(t);
+      if (queueTimer) clearTimeout(queueTimer);
+      const deadline = Date.now() + graceMs;
+      while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      for (const c of running.values()) c.abort(new Error("shutdown"));
+      await Promise.allSettled([...busy.values()]);
+      await releaseLeases(deps.db, deps.owner);
+    },
+    outputsOf: (state: ExecState) => outputsMap(source(state)),
+  };
+  return api;
+}
+
+export function toLabels(raw: unknown): Label[] {
+  if (!raw) return [];
+  if (Array.isArray(raw)) return raw.map((l) => ({ key: String(l.key), value: String(l.value) }));
+  return Object.entries(raw as Record<string, unknown>).map(([key, value]) => ({ key, value: String(value) }));
+}
+
+export function newExecutionRecord(req: NewExecution & { id: string }, now: Date): Execution {
+  const flowLabels = toLabels(req.flow.labels);
+  const labels = new Map<string, string>();
+  for (const l of [...flowLabels, ...(req.labels ?? [])]) labels.set(l.key, l.value);
+  return {
+    id: req.id, namespace: req.flow.namespace, flowId: req.flow.id, flowRevision: req.flow.revision ?? 1,
+    state: "CREATED", histories: [{ state: "CREATED", date: now.toISOString() }], inputs: req.inputs ?? {}, outputs: null,
+    labels: [...labels].map(([key, value]) => ({ key, value })), variables: (req.flow.variables as Record<string, unknown>) ?? {},
+    trigger: req.trigger ?? null, parentId: req.parentId ?? null, originalId: null, createdAt: now.getTime(),
+    startDate: null, endDate: null, wakeAt: null, killRequested: false,
+  };
+}
+
+/** Kestra-like short ids (22 chars, base62 of 128 random bits). */
+export function newExecutionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let s = "";
+  while (n > 0n) {
+    s = alphabet[Number(n % 62n)] + s;
+    n /= 62n;
+  }
+  return s.padStart(22, "0");
+}
