@@ -1,0 +1,112 @@
+// Trigger definitions: the three kinds Tern runs (Schedule, Webhook, Flow) under their
+// Kestra names and legacy aliases. Any other trigger type is an error naming it, so a
+// flow never silently loses a trigger it relies on.
+import { z } from "zod";
+import { dropNulls, isoDuration, labelsSchema } from "./common.ts";
+import { prefixIssues, type Issue } from "./errors.ts";
+import { suggest } from "./suggest.ts";
+import { runSchema } from "./zod-tools.ts";
+
+export const TRIGGER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+export const STATES = ["CREATED", "QUEUED", "RUNNING", "PAUSED", "RESTARTED", "KILLING", "SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRYING", "RETRIED", "SKIPPED", "BREAKPOINT", "RESUBMITTED"] as const;
+
+const SCHEDULE = "io.kestra.plugin.core.trigger.Schedule";
+const WEBHOOK = "io.kestra.plugin.core.trigger.Webhook";
+const FLOW = "io.kestra.plugin.core.trigger.Flow";
+
+/** Accepted type names -> canonical name. */
+export const TRIGGER_TYPES: Record<string, string> = {
+  [SCHEDULE]: SCHEDULE,
+  "io.kestra.core.models.triggers.types.Schedule": SCHEDULE,
+  [WEBHOOK]: WEBHOOK,
+  "io.kestra.core.models.triggers.types.Webhook": WEBHOOK,
+  [FLOW]: FLOW,
+  "io.kestra.core.models.triggers.types.Flow": FLOW,
+};
+
+/** Conditions are checked by the scheduler when it evaluates them; here only their shape. */
+const conditions = z.array(z.looseObject({ type: z.string() })).meta({ description: "Conditions (each has a type)" });
+
+const common = {
+  id: z.string().regex(TRIGGER_ID, { message: `must match ${TRIGGER_ID.source}` }),
+  type: z.string(),
+  description: z.string().optional(),
+  conditions: conditions.optional(),
+  when: z.string().optional(),
+  disabled: z.boolean().default(false),
+  workerGroup: z.strictObject({ key: z.string(), fallback: z.enum(["FAIL", "WAIT", "CANCEL"]).optional() }).optional(),
+  logLevel: z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]).optional(),
+  logToFile: z.boolean().optional(),
+  labels: labelsSchema.optional(),
+  stopAfter: z.array(z.enum(STATES)).optional(),
+};
+
+export const triggerSchemas: Record<string, z.ZodObject> = {
+  [SCHEDULE]: z.strictObject({
+    ...common,
+    cron: z.string().min(1),
+    timezone: z.string().optional(),
+    withSeconds: z.boolean().optional(),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    scheduleConditions: conditions.optional(),
+    lateMaximumDelay: isoDuration().optional(),
+    recoverMissedSchedules: z.enum(["ALL", "LAST", "NONE"]).optional(),
+    backfill: z.looseObject({}).optional(),
+  }).meta({ title: "Schedule trigger" }),
+  [WEBHOOK]: z.strictObject({
+    ...common,
+    key: z.string().min(1).max(256),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    wait: z.boolean().optional(),
+    returnOutputs: z.boolean().optional(),
+    responseContentType: z.string().optional(),
+    responseCode: z.number().int().min(100).max(599).optional(),
+    fetchType: z.enum(["FETCH", "STORE", "NONE"]).optional(),
+  }).meta({ title: "Webhook trigger" }),
+  [FLOW]: z.strictObject({
+    ...common,
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    states: z.array(z.enum(STATES)).optional(),
+    preconditions: z.looseObject({ id: z.string().optional(), flows: z.array(z.looseObject({})).optional(), where: z.array(z.looseObject({})).optional() }).optional(),
+  }).meta({ title: "Flow trigger" }),
+};
+
+export interface TriggerDef {
+  id: string;
+  /** Always the canonical Kestra name (legacy aliases are rewritten). */
+  type: string;
+  disabled: boolean;
+  [prop: string]: unknown;
+}
+
+export function validateTriggers(list: unknown[]): { triggers: TriggerDef[]; issues: Issue[] } {
+  const triggers: TriggerDef[] = [];
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((raw, i) => {
+    const r = validateTrigger(raw);
+    issues.push(...prefixIssues([i], r.issues));
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof id === "string") {
+      const before = seen.get(id);
+      if (before !== undefined) issues.push({ path: [i, "id"], message: `duplicate trigger id "${id}" (also triggers[${before}])` });
+      else seen.set(id, i);
+    }
+    if (r.trigger) triggers.push(r.trigger);
+  });
+  return { triggers, issues };
+}
+
+function validateTrigger(raw: unknown): { trigger?: TriggerDef; issues: Issue[] } {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { issues: [{ path: [], message: "expected a trigger (a mapping with id and type)" }] };
+  dropNulls(raw as Record<string, unknown>);
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== "string") return { issues: [{ path: type === undefined ? [] : ["type"], message: type === undefined ? 'missing required property "type"' : "expected a string" }] };
+  const canonical = TRIGGER_TYPES[type];
+  if (!canonical) {
+    const hint = suggest(type, Object.keys(TRIGGER_TYPES));
+    return { issues: [{ path: ["type"], message: `unknown trigger type "${type}"${hint ? ` (did you mean ${hint}?)` : ": Tern does not implement it"}` }] };
+  }
+  const { data, issues } = runSchema(triggerSchemas[canonical], raw, { lenient: true, strictKeys: ["id", "type"] });
+  return { trigger: data ? ({ disabled: false, ...data, type: canonical } as TriggerDef) : undefined, issues };
+}
