@@ -1,0 +1,9 @@
+// Internal storage: one interface, two backends (local directory, libSQL blobs), and the
+// per-task-run FileStore handed to plugins.
+export type { Bytes, StorageBackend } from "./backend.ts";
+export { FileNotFoundError } from "./backend.ts";
+export { createLocalStorage } from "./local.ts";
+export { createDbStorage } from "./db.ts";
+export { createTaskFileStore, type TaskFileStore, type TaskFileStoreOptions } from "./task-store.ts";
+export * from "./uri.ts";
+export { putInputFile, storageFunctions } from "./access.ts";
