@@ -264,15 +264,16 @@ export const taskList = () =>
   z.array(z.looseObject({ id: z.string(), type: z.string() })).meta({ description: "Tasks (any task type)" });
 
 /** ISO-8601 duration such as PT1S, PT5M, P1D (Kestra's java.time.Duration). */
-export const DURATION_RE = /^P(?!$)(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
+export const DURATION_RE = /^P(?!$)(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/i;
 
 export const duration = () =>
   z.string().regex(DURATION_RE, { message: "expected an ISO-8601 duration such as PT30S, PT5M or P1D" });
 
 /** Parse an ISO-8601 duration to milliseconds; throws on a bad value. */
 export function durationMs(text: string): number {
-  const m = /^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
-  if (!m || text.trim() === "P" || text.trim().endsWith("T")) throw new Error(`invalid ISO-8601 duration "${text}"`);
+  const t = text.trim().toUpperCase();
+  const m = /^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(t);
+  if (!m || t === "P" || t.endsWith("T")) throw new Error(`invalid ISO-8601 duration "${text}"`);
   const [, neg, d, h, min, s] = m;
   const ms = ((+(d ?? 0) * 24 + +(h ?? 0)) * 60 + +(min ?? 0)) * 60_000 + +(s ?? 0) * 1000;
   return neg ? -ms : ms;

@@ -42,7 +42,11 @@ export async function createTern(config: Config, env: Record<string, string | un
   const now = () => new Date();
   const renderer = createRenderer(templates, {
     now,
-    secret: (name) => secrets.get(name),
+    secret: async (name) => {
+      const v = await secrets.get(name);
+      if (v === undefined) throw new Error(`Cannot find secret for key '${name}'`);
+      return v;
+    },
     kv: async (key, namespace) => (await kv.get(namespace ?? "", key))?.value,
   });
   const owner = config.instanceId ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

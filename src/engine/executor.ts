@@ -3,7 +3,7 @@
 // in-memory state it is given and records every change; the caller persists the changes in
 // one transaction. It does no I/O itself: rendering, ids, the clock and child executions
 // come in through `deps`.
-import { isTruthy, type Branch, type TaskDef } from "../../plugins/define.ts";
+import { isTruthy, type Branch, type FlowableDefinition, type TaskDef } from "../../plugins/define.ts";
 import { findTask } from "../../plugins/index.ts";
 import type { Execution, FlowModel, LogEntry, Section, StoredPlan, TaskRun } from "./model.ts";
 import { isFailure, isTerminal, withState, worstState } from "./states.ts";
@@ -220,8 +220,13 @@ async function advanceChildren(w: Walker, runs: TaskRun[]) {
     const task = taskById(w.state.flow, run.taskId);
     const def = findTask(task.type);
     if (def?.kind !== "flowable") continue;
+    if (!run.plan) {
+      // A restarted flowable whose plan had failed: decide it again.
+      await planFlowable(w, run, task, def);
+      continue;
+    }
     if (def.special) await advanceSpecial(w, run, task, def.special);
-    else if (run.plan) {
+    else {
       const res = await walkScope(w, run, run.plan, (task.errors as TaskDef[]) ?? [], (task.finally as TaskDef[]) ?? []);
       if (res.done) finishFlowable(w, run, task, res.state);
     }
@@ -343,6 +348,11 @@ async function startRun(
   }
   w.setRunState(run, "RUNNING");
   run.startDate = now.getTime();
+  await planFlowable(w, run, task, def);
+}
+
+/** Decide a flowable's plan (rendering its expressions once); a failure fails the task. */
+async function planFlowable(w: Walker, run: TaskRun, task: TaskDef, def: FlowableDefinition) {
   try {
     if (def.special) await startSpecial(w, run, task, def);
     else run.plan = await def.plan(flowableContext(w, run), task);
@@ -350,6 +360,7 @@ async function startRun(
     w.log(run, "ERROR", (e as Error).message);
     return finishFlowable(w, run, task, "FAILED");
   }
+  w.mutations++;
   if (run.plan?.outputs) run.outputs = run.plan.outputs;
 }
 

@@ -13,7 +13,7 @@ import { retryOf, taskById } from "../engine/tree.ts";
 import { executionVars, outputsMap, taskRunVars, type VarsSource } from "../engine/variables.ts";
 import type { Db } from "../store/db.ts";
 import {
-  claimExecution, findOrphanExecutions, insertExecution, insertExecutionStmt, insertLogsStmt, loadExecution, loadTaskRuns,
+  claimExecution, findOrphanExecutions, insertExecutionStmt, insertTaskRunsStmts, insertLogsStmt, loadExecution, loadTaskRuns,
   persistEffects, releaseLeases, renewLeases, setKillRequested, updateLabels,
 } from "../store/executions.ts";
 import { claimTaskRuns, completeStmt, requeueExpired, type Claimed } from "../store/task-queue.ts";
@@ -50,6 +50,7 @@ export type BaseContext = Omit<TaskContext, "storage" | "kv" | "runtime"> & { fl
 
 export interface NewExecution {
   flow: FlowModel;
+  originalId?: string;
   inputs?: Record<string, unknown>;
   labels?: Label[];
   trigger?: Record<string, unknown> | null;
@@ -330,7 +331,7 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   function operations() {
-    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: (id) => claimExecution(deps.db, id, deps.owner, leaseMs), create: (r) => api.create(r) });
+    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: (id) => claimExecution(deps.db, id, deps.owner, leaseMs), create: (r, runs) => api.create(r, runs) });
   }
 
   // ---- timers and sweeps ---------------------------------------------------------------------
@@ -383,10 +384,13 @@ export function createExecutionService(deps: ServiceDeps) {
     events,
     now,
     /** Create an execution (durably) and start walking it. */
-    async create(req: NewExecution): Promise<Execution> {
+    async create(req: NewExecution, runs: TaskRun[] = []): Promise<Execution> {
       const execution = newExecutionRecord({ ...req, id: req.id ?? newId() }, now());
-      await insertExecution(deps.db, execution, { owner: deps.owner, leaseMs, dedupKey: req.dedupKey });
-      cache.set(execution.id, { flow: req.flow, execution, runs: [] });
+      for (const r of runs) r.executionId = execution.id;
+      await deps.db.$client.batch([
+        insertExecutionStmt(execution, { owner: deps.owner, leaseMs, dedupKey: req.dedupKey }), ...insertTaskRunsStmts(runs),
+      ], "write");
+      cache.set(execution.id, { flow: req.flow, execution, runs });
       events.emit("execution", execution);
       void kick(execution.id);
       return execution;
@@ -458,7 +462,7 @@ export function newExecutionRecord(req: NewExecution & { id: string }, now: Date
     id: req.id, namespace: req.flow.namespace, flowId: req.flow.id, flowRevision: req.flow.revision ?? 1,
     state: "CREATED", histories: [{ state: "CREATED", date: now.toISOString() }], inputs: req.inputs ?? {}, outputs: null,
     labels: [...labels].map(([key, value]) => ({ key, value })), variables: (req.flow.variables as Record<string, unknown>) ?? {},
-    trigger: req.trigger ?? null, parentId: req.parentId ?? null, originalId: null, createdAt: now.getTime(),
+    trigger: req.trigger ?? null, parentId: req.parentId ?? null, originalId: req.originalId ?? null, createdAt: now.getTime(),
     startDate: null, endDate: null, wakeAt: null, killRequested: false,
   };
 }

@@ -70,6 +70,14 @@ function insertRunStmt(r: TaskRun): InStatement {
   };
 }
 
+export function insertTaskRunsStmts(runs: TaskRun[]): InStatement[] {
+  return runs.map(insertRunStmt);
+}
+
+export function deleteTaskRunsStmt(ids: string[]): InStatement {
+  return { sql: `DELETE FROM task_runs WHERE id IN (${ids.map(() => "?").join(",")})`, args: ids };
+}
+
 /** Executor-side update of a run: never touches the worker's lease columns. */
 function updateRunStmt(r: TaskRun): InStatement {
   return {
