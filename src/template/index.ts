@@ -16,9 +16,7 @@ export interface TemplateServices {
   now(): Date;
 }
 
-export class TemplateError extends Error {
-  override name = "TemplateError";
-}
+export { TemplateError } from "./errors";
 
 export interface TemplateEngine {
   /** Render a template to a string with Kestra's rules (strict variables, no recursion). */
@@ -26,3 +24,5 @@ export interface TemplateEngine {
   /** Evaluate one expression (no braces) and return its typed value. */
   evaluate(expression: string, vars: Record<string, unknown>, services: TemplateServices): Promise<unknown>;
 }
+
+export { checkTemplate, createTemplateEngine } from "./engine";
