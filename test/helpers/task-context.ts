@@ -37,6 +37,8 @@ export interface HarnessOptions {
   workingDir?: string;
   namespace?: string;
   taskId?: string;
+  /** The clock of the kv store and ctx.now() (ms since the epoch). */
+  clock?: () => number;
 }
 
 /** A real database file with migrations applied, in its own temp dir. */
@@ -84,7 +86,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     },
     signal: abort.signal,
     storage,
-    kv: createKvStore(db),
+    kv: createKvStore(db, { now: opts.clock }),
     render: async (t) => renderTrivial(t, ctx.vars),
     renderDeep: async <T>(v: T): Promise<T> => renderDeep(v, (s) => renderTrivial(s, ctx.vars)) as T,
     vars,
@@ -95,7 +97,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       setLabels: async (labels) => void (engineCalls.labels = labels),
       exit: (state) => void (engineCalls.exit = state),
     },
-    now: () => new Date(),
+    now: () => new Date(opts.clock ? opts.clock() : Date.now()),
   };
 
   return {
