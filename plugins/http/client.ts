@@ -61,7 +61,7 @@ async function buildBody(ctx: TaskContext, p: RequestProps, headers: Headers): P
     if ((p.contentType ?? "").includes("multipart")) {
       const form = new FormData();
       for (const [k, v] of Object.entries(p.formData)) {
-        if (typeof v === "string" && v.startsWith("kestra://")) form.append(k, new Blob([await ctx.storage.get(v)]), decodeURIComponent(v.split("/").pop()!));
+        if (typeof v === "string" && v.startsWith("kestra://")) form.append(k, new Blob([(await ctx.storage.get(v)) as Uint8Array<ArrayBuffer>]), decodeURIComponent(v.split("/").pop()!));
         else form.append(k, typeof v === "string" ? v : JSON.stringify(v));
       }
       return form; // fetch sets the boundary in Content-Type
