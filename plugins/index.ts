@@ -1,8 +1,12 @@
 // The static list of task types (no directory scanning). Group index files add theirs here.
 import type { TaskDefinition } from "./define.ts";
 import { coreTasks } from "./core/index.ts";
+import { httpTasks } from "./http/index.ts";
+import { kvTasks } from "./kv/index.ts";
+import { notificationTasks } from "./notifications/index.ts";
+import { scriptTasks } from "./scripts/index.ts";
 
-export const allTasks: TaskDefinition[] = [...coreTasks];
+export const allTasks: TaskDefinition[] = [...coreTasks, ...kvTasks, ...httpTasks, ...scriptTasks, ...notificationTasks];
 
 const byType = new Map<string, TaskDefinition>();
 for (const def of allTasks) {

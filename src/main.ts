@@ -9,11 +9,13 @@ import { createRenderer } from "./executor/render.ts";
 import { createExecutionService, type BaseContext } from "./executor/service.ts";
 import { createLocalStorage, createTaskFileStore, type StorageBackend } from "./files/index.ts";
 import { createDbStorage } from "./files/index.ts";
+import { collectLocalFiles, writeLocalFiles } from "./files/local-dir.ts";
 import { createRuntimeServices } from "./runtime/services.ts";
 import { databaseUrlFor, openDatabase, type Db } from "./store/db.ts";
 import { createKvStore } from "./store/kv.ts";
-import { createSecretStore } from "./secrets/index.ts";
+import { createMasker, createSecretStore } from "./secrets/index.ts";
 import { createTemplateEngine } from "./template/engine.ts";
+import { executionLogs } from "./store/logs.ts";
 import { hostname } from "node:os";
 
 export interface Tern {
@@ -40,14 +42,40 @@ export async function createTern(config: Config, env: Record<string, string | un
   const flows = createFlowSource(db);
   const templates = createTemplateEngine();
   const now = () => new Date();
-  const renderer = createRenderer(templates, {
-    now,
-    secret: async (name) => {
-      const v = await secrets.get(name);
-      if (v === undefined) throw new Error(`Cannot find secret for key '${name}'`);
-      return v;
-    },
-    kv: async (key, namespace) => (await kv.get(namespace ?? "", key))?.value,
+  // Every secret value a render revealed is masked in logs from then on.
+  const revealed = new Set<string>();
+  let masker = { size: -1, extra: "", fn: (t: string) => t };
+  const mask = (text: string, sensitive: string[]) => {
+    const extra = sensitive.join("\u0000");
+    if (masker.size !== revealed.size || masker.extra !== extra) {
+      masker = { size: revealed.size, extra, fn: createMasker([...revealed, ...sensitive]) };
+    }
+    return masker.fn(text);
+  };
+  const renderer = createRenderer(templates, (vars) => {
+    const ns = (vars.flow as { namespace?: string } | undefined)?.namespace ?? "";
+    const executionId = (vars.execution as { id?: string } | undefined)?.id;
+    const scope = executionId ? fileScope(ns, vars, executionId) : undefined;
+    return {
+      now,
+      secret: async (name) => {
+        const v = await secrets.get(name, ns);
+        if (v === undefined) throw new Error(`Cannot find secret for key '${name}'`);
+        revealed.add(v);
+        return v;
+      },
+      kv: async (key, namespace, errorOnMissing) => {
+        const hit = await kv.get(namespace ?? ns, key);
+        if (!hit && errorOnMissing) throw new Error(`The key '${key}' does not exist in the namespace '${namespace ?? ns}'.`);
+        return hit?.value ?? null;
+      },
+      read: scope ? (uri) => createTaskFileStore(storage, scope).getText(uri) : undefined,
+      fileSize: scope ? (uri) => createTaskFileStore(storage, scope).size(uri) : undefined,
+      fileExists: scope ? (uri) => createTaskFileStore(storage, scope).exists(uri) : undefined,
+      errorLogs: executionId
+        ? async () => (await executionLogs(db, executionId, { minLevel: "ERROR" })).map((l) => ({ taskId: l.taskId ?? "", message: l.message, timestamp: new Date(l.timestamp).toISOString() }))
+        : undefined,
+    };
   });
   const owner = config.instanceId ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const service = createExecutionService({
@@ -58,6 +86,12 @@ export async function createTern(config: Config, env: Record<string, string | un
       renderDeep: (v, vars) => renderer.renderDeep(v, vars),
     },
     workerConcurrency: config.workerConcurrency,
+    mask,
+    envs: kestraEnvs(env),
+    files: {
+      write: (scope, dir, files) => writeLocalFiles(createTaskFileStore(storage, scope), dir, files),
+      collect: (scope, dir, globs) => collectLocalFiles(createTaskFileStore(storage, scope), dir, globs),
+    },
     tickMs: config.tickMs,
     worker: config.role === "all" || config.role === "worker",
     executor: config.role !== "api",
@@ -86,6 +120,24 @@ function taskEnv(env: Record<string, string | undefined>): Record<string, string
   for (const [k, v] of Object.entries(env)) {
     if (k.startsWith("TERN_") || k.startsWith("SECRET_")) continue;
     out[k] = v;
+  }
+  return out;
+}
+
+/** The storage scope of the task run the variables describe (for read(), fileSize()…). */
+function fileScope(namespace: string, vars: Record<string, unknown>, executionId: string) {
+  const flowId = (vars.flow as { id?: string }).id ?? "";
+  const task = (vars.task as { id?: string } | undefined)?.id ?? "_";
+  const taskRun = (vars.taskrun as { id?: string } | undefined)?.id ?? "_";
+  return { namespace, flowId, executionId, taskId: task, taskRunId: taskRun };
+}
+
+/** `envs.*`: KESTRA_X / ENV_X environment variables as `envs.x` (Kestra's env-vars-prefix). */
+function kestraEnvs(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^(?:KESTRA|ENV)_(.+)$/.exec(k);
+    if (m && v !== undefined) out[m[1].toLowerCase()] = v;
   }
   return out;
 }

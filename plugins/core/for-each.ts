@@ -18,7 +18,7 @@ export async function resolveValues(ctx: FlowableContext, raw: unknown): Promise
   } else list = await ctx.renderDeep(raw);
   if (!Array.isArray(list)) throw new Error("values must be a list");
   const nulls = list.filter((v) => v === null || v === undefined).length;
-  if (nulls) throw new Error(`Found '${nulls}' null values on Each, with values=${JSON.stringify(list)}`);
+  if (nulls) throw new Error(`Found '${nulls}' null values on Each, with values=${javaString(list)}`);
   return list.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
 }
 
@@ -79,3 +79,11 @@ export const eachParallel = defineFlowable({
     return { branches, concurrency: Number(task.concurrent ?? 0) };
   },
 });
+
+/** Java's toString of lists and maps ([1, null, {key=v}]), as Kestra's messages show them. */
+function javaString(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return `[${v.map(javaString).join(", ")}]`;
+  if (typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${k}=${javaString(x)}`).join(", ")}}`;
+  return String(v);
+}

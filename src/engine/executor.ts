@@ -32,6 +32,10 @@ export interface ExecutorDeps {
   renderInChild?(template: unknown, childId: string): Promise<unknown>;
   child(id: string): ChildExecution | undefined;
   workDir(run: TaskRun): string;
+  /** WorkingDirectory inputFiles: write name -> content (or kestra:// URI) into the folder. */
+  writeFiles?(run: TaskRun, dir: string, files: Record<string, string>): Promise<void>;
+  /** WorkingDirectory outputFiles: upload the files matching the globs; name -> kestra:// URI. */
+  collectFiles?(run: TaskRun, dir: string, globs: string[]): Promise<Record<string, string>>;
 }
 
 export interface ExecState {

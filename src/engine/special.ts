@@ -28,9 +28,16 @@ export async function startSpecial(w: Walker, run: TaskRun, task: TaskDef, def: 
       run.plan = { branches: [{ tasks }], concurrency: 1, iteration: 0 };
       run.outputs = { iterationCount: 0 };
       return;
-    case "workingDirectory":
-      run.plan = { branches: [{ tasks }], concurrency: 1, workingDir: w.deps.workDir(run) };
+    case "workingDirectory": {
+      const dir = w.deps.workDir(run);
+      run.plan = { branches: [{ tasks }], concurrency: 1, workingDir: dir };
+      if (task.inputFiles && w.deps.writeFiles) {
+        let files = await w.deps.renderDeep(task.inputFiles, run);
+        if (typeof files === "string") files = JSON.parse(files);
+        await w.deps.writeFiles(run, dir, files as Record<string, string>);
+      }
       return;
+    }
     default:
       throw new Error(`${task.type} is not supported by Tern yet`);
   }
@@ -72,6 +79,10 @@ export async function advanceSpecial(w: Walker, run: TaskRun, task: TaskDef, spe
   if (special === "subflow") return advanceChild(w, run, task);
   const res = await w.walkScope(run, plan, (task.errors as TaskDef[]) ?? [], (task.finally as TaskDef[]) ?? []);
   if (!res.done) return;
+  if (special === "workingDirectory" && !isFailure(res.state) && Array.isArray(task.outputFiles) && w.deps.collectFiles) {
+    const globs = await w.deps.renderDeep(task.outputFiles as string[], run);
+    run.outputs = { ...(run.outputs ?? {}), outputFiles: await w.deps.collectFiles(run, plan.workingDir!, globs) };
+  }
   if (special !== "loop" || isFailure(res.state)) return w.finishFlowable(run, task, res.state);
   await nextIteration(w, run, task, now);
 }

@@ -65,7 +65,8 @@ export function executionVars(src: VarsSource, outputs = outputsMap(src)): Recor
       state: execution.state,
       originalId: execution.originalId ?? execution.id,
     },
-    inputs: execution.inputs,
+    // Kestra defines `inputs` only for flows that declare inputs (strict mode then fails on it).
+    ...(flow.inputs?.length || Object.keys(execution.inputs).length ? { inputs: execution.inputs } : {}),
     outputs,
     vars: execution.variables,
     labels: labelsMap(execution),
@@ -83,9 +84,11 @@ export function taskRunVars(
   base = executionVars(src),
 ): Record<string, unknown> {
   const outputs = base.outputs as Record<string, unknown>;
+  // `parents` lists the enclosing loop iterations, innermost first: ancestors that carry an
+  // iteration value (Kestra's each-switch test reads parents[1] across a Switch and a ForEach).
   const parents: Record<string, unknown>[] = [];
   for (let p = run.parentTaskRunId ? src.runById.get(run.parentTaskRunId) : undefined; p; ) {
-    parents.push({ taskrun: { id: p.id, value: p.value }, outputs: outputs[p.taskId] ?? {} });
+    if (p.value !== null) parents.push({ taskrun: { id: p.id, value: p.value }, outputs: outputs[p.taskId] ?? {} });
     p = p.parentTaskRunId ? src.runById.get(p.parentTaskRunId) : undefined;
   }
   const vars: Record<string, unknown> = {
@@ -96,7 +99,8 @@ export function taskRunVars(
       startDate: new Date(run.startDate ?? Date.parse(run.histories[0]?.date ?? "") ?? 0).toISOString(),
       attemptsCount: Math.max(0, run.attempts.length - 1),
       parentId: run.parentTaskRunId,
-      value: run.value,
+      // Inside a loop, tasks nested under other flowables still see the iteration's value.
+      value: run.value ?? (parents[0] as { taskrun?: { value?: string } } | undefined)?.taskrun?.value ?? null,
       iteration: run.iteration,
     },
     parents,

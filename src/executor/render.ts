@@ -9,9 +9,10 @@ export interface Renderer {
   renderDeep<T>(value: T, vars: Vars): Promise<T>;
 }
 
-export function createRenderer(engine: TemplateEngine, services: TemplateServices): Renderer {
+/** `servicesFor` binds secret(), kv(), read(), errorLogs() to the execution the variables describe. */
+export function createRenderer(engine: TemplateEngine, servicesFor: (vars: Vars) => TemplateServices): Renderer {
   const render = (template: string, vars: Vars) =>
-    template.includes("{{") || template.includes("{%") ? engine.render(template, vars, services) : Promise.resolve(template);
+    template.includes("{{") || template.includes("{%") ? engine.render(template, vars, servicesFor(vars)) : Promise.resolve(template);
   const renderDeep = async <T,>(value: T, vars: Vars): Promise<T> => {
     if (typeof value === "string") return (await render(value, vars)) as T;
     if (Array.isArray(value)) return (await Promise.all(value.map((v) => renderDeep(v, vars)))) as T;

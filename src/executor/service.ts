@@ -20,6 +20,7 @@ import { claimTaskRuns, completeStmt, requeueExpired, type Claimed } from "../st
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
+import { resolveInputs } from "../flow/index.ts";
 
 export interface FlowSource {
   /** The flow model of a namespace/id (latest, or a given revision). */
@@ -38,6 +39,13 @@ export interface ServiceDeps {
   newId?: () => string;
   envs?: Record<string, string>;
   workerConcurrency?: number;
+  /** Local folder <-> internal storage for WorkingDirectory inputFiles/outputFiles. */
+  files?: {
+    write(scope: FileScope, dir: string, files: Record<string, string>): Promise<void>;
+    collect(scope: FileScope, dir: string, globs: string[]): Promise<Record<string, string>>;
+  };
+  /** Hide secret values (and SECRET inputs) in log lines before they are stored or shown. */
+  mask?(text: string, sensitive: string[]): string;
   leaseMs?: number;
   tickMs?: number;
   /** Run workers (claim task runs) in this instance. */
@@ -130,7 +138,11 @@ export function createExecutionService(deps: ServiceDeps) {
     if (!state) return;
     const ex = state.execution;
     const wasTerminal = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
-    if (wasTerminal && !ex.killRequested) return;
+    if (wasTerminal && !ex.killRequested) {
+      // The last afterExecution task ended after the execution did: finish up now.
+      await persistEffects(deps.db, { execution: ex, releaseExecution: true, created: [], changed: [], logs: [] }, ex.namespace, ex.flowId);
+      return finish(ex);
+    }
     // After a restart the children of waiting Subflow tasks may be finished and uncached.
     for (const r of state.runs) {
       const cid = r.plan?.childExecutionId;
@@ -157,6 +169,8 @@ export function createExecutionService(deps: ServiceDeps) {
         mkdirSync(dir, { recursive: true });
         return dir;
       },
+      writeFiles: deps.files ? (run, dir, files) => deps.files!.write(fileScope(ex, run), dir, files) : undefined,
+      collectFiles: deps.files ? (run, dir, globs) => deps.files!.collect(fileScope(ex, run), dir, globs) : undefined,
     });
     const done = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
     const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
@@ -171,16 +185,21 @@ export function createExecutionService(deps: ServiceDeps) {
       if (r.plan?.workingDir && isTerminal(r.state)) rmSync(r.plan.workingDir, { recursive: true, force: true });
     }
     for (const r of fx.kill) running.get(r.id)?.abort(new Error("killed"));
-    for (const s of fx.subflows) void kick(s.childId);
+    for (const s of fx.subflows) {
+      if (s.parentRun.state === "FAILED") again.add(id); // the flow was missing: walk on
+      else void kick(s.childId);
+    }
     if (fx.executionChanged) events.emit("execution", ex);
     schedule(ex);
     if (fx.dispatch.length && deps.worker !== false) void claimLocal(fx.dispatch.map((r) => r.id));
-    if (done) {
-      cache.delete(id);
-      if (ex.parentId) finished.set(id, { id, state: ex.state, outputs: ex.outputs });
-      events.emit("end", ex);
-      if (ex.parentId) void kick(ex.parentId);
-    }
+    if (done) finish(ex);
+  }
+
+  function finish(ex: Execution) {
+    cache.delete(ex.id);
+    if (ex.parentId) finished.set(ex.id, { id: ex.id, state: ex.state, outputs: ex.outputs });
+    events.emit("end", ex);
+    if (ex.parentId) void kick(ex.parentId);
   }
 
   /** Child executions of Subflow tasks are created in the same transaction as the parent's pass. */
@@ -207,7 +226,10 @@ export function createExecutionService(deps: ServiceDeps) {
     const fid = await deps.renderer.render(String(task.flowId), vars);
     const flow = await deps.flows.get(ns, fid, task.revision ? Number(task.revision) : undefined);
     if (!flow) throw new Error(`Unable to find flow '${ns}'.'${fid}'`);
-    const inputs = (await deps.renderer.renderDeep(task.inputs ?? {}, vars)) as Record<string, unknown>;
+    const provided = (await deps.renderer.renderDeep(task.inputs ?? {}, vars)) as Record<string, unknown>;
+    const resolved = resolveInputs((flow.inputs ?? []) as never, provided);
+    if (resolved.errors.length) throw new Error(resolved.errors.map((e) => e.message).join("; "));
+    const inputs = resolved.values;
     const labels: Label[] = [];
     if (task.inheritLabels === true) labels.push(...state.execution.labels.filter((l) => !l.key.startsWith("system.")));
     labels.push(...toLabels(await deps.renderer.renderDeep(task.labels ?? {}, vars)));
@@ -267,6 +289,7 @@ export function createExecutionService(deps: ServiceDeps) {
         run: c.run, fence: c.fence, owner: deps.owner, task, def, retry: retryOf(state.flow, task.id), now,
         signal: controller.signal,
         onLog: (l) => {
+          if (deps.mask) l.message = deps.mask(l.message, secretInputs(state));
           logs.push(l);
           events.emit("log", l);
         },
@@ -448,6 +471,28 @@ export function createExecutionService(deps: ServiceDeps) {
   return api;
 }
 
+export interface FileScope {
+  namespace: string;
+  flowId: string;
+  executionId: string;
+  taskId: string;
+  taskRunId: string;
+}
+
+function fileScope(ex: Execution, run: TaskRun): FileScope {
+  return { namespace: ex.namespace, flowId: ex.flowId, executionId: ex.id, taskId: run.taskId, taskRunId: run.id };
+}
+
+/** Values of the execution's SECRET inputs (masked in logs like secret() values). */
+function secretInputs(state: ExecState): string[] {
+  const out: string[] = [];
+  for (const def of (state.flow.inputs ?? []) as { id: string; type: string }[]) {
+    const v = def.type === "SECRET" ? state.execution.inputs[def.id] : undefined;
+    if (typeof v === "string" && v) out.push(v);
+  }
+  return out;
+}
+
 export function toLabels(raw: unknown): Label[] {
   if (!raw) return [];
   if (Array.isArray(raw)) return raw.map((l) => ({ key: String(l.key), value: String(l.value) }));
@@ -458,6 +503,8 @@ export function newExecutionRecord(req: NewExecution & { id: string }, now: Date
   const flowLabels = toLabels(req.flow.labels);
   const labels = new Map<string, string>();
   for (const l of [...flowLabels, ...(req.labels ?? [])]) labels.set(l.key, l.value);
+  // Every execution carries the id of the execution at the root of its call tree.
+  if (!labels.has("system.correlationId")) labels.set("system.correlationId", req.id);
   return {
     id: req.id, namespace: req.flow.namespace, flowId: req.flow.id, flowRevision: req.flow.revision ?? 1,
     state: "CREATED", histories: [{ state: "CREATED", date: now.toISOString() }], inputs: req.inputs ?? {}, outputs: null,

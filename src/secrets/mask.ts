@@ -1,6 +1,6 @@
 // Masks secret values in text that leaves the worker (logs, errors): the value itself and the
 // forms it commonly takes on the way out (base64 as in Basic auth, URL-encoded in query strings).
-export const MASK = "******";
+export const MASK = "********";
 
 /** Values shorter than this are not masked: masking "a" or "10" would garble every log line. */
 export const MIN_MASKED_LENGTH = 3;

@@ -19,7 +19,12 @@ export function locate(e: unknown, snippet: string, line: number): TemplateError
   if (e instanceof TemplateError && e.located) return e;
   const err =
     e instanceof UndefinedError
-      ? new TemplateError(`Missing variable: '${e.path}' on '${snippet}' at line ${line}`)
+      ? new TemplateError(
+          /^[A-Za-z_$][\w$-]*$/.test(e.path)
+            ? // Pebble's wording for an unknown root variable (Kestra tests match on it).
+              `Unable to find \`${e.path}\` used in the expression \`${snippet}\` at line ${line}`
+            : `Missing variable: '${e.path}' on '${snippet}' at line ${line}`,
+        )
       : new TemplateError(`Unable to render '${snippet}' at line ${line}: ${e instanceof Error ? e.message : String(e)}`);
   err.located = true;
   if (e instanceof Error) err.cause = e;
