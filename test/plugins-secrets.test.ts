@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { createMasker, createSecretStore, decryptValue, encryptValue, maskSecrets, parseSecretKey } from "../src/secrets/index.ts";
+import { createMasker, createSecretStore, decryptValue, encryptValue, MASK, maskSecrets, parseSecretKey } from "../src/secrets/index.ts";
 import type { Db } from "../src/store/db.ts";
 import { createTestDb } from "./helpers/task-context.ts";
 
@@ -64,8 +64,8 @@ test("rotation re-encrypts every row under the new key", async () => {
 test("masking hides values, their base64 and URL-encoded forms", () => {
   const secret = "p@ss word/1";
   const text = `pw=${secret} auth=${Buffer.from(secret).toString("base64")} url=?p=${encodeURIComponent(secret)} form=${encodeURIComponent(secret).replace(/%20/g, "+")}`;
-  expect(maskSecrets(text, [secret])).toBe("pw=****** auth=****** url=?p=****** form=******");
-  expect(maskSecrets("Basic " + Buffer.from("user:hunter22").toString("base64"), ["user:hunter22"])).toBe("Basic ******");
+  expect(maskSecrets(text, [secret])).toBe(`pw=${MASK} auth=${MASK} url=?p=${MASK} form=${MASK}`);
+  expect(maskSecrets("Basic " + Buffer.from("user:hunter22").toString("base64"), ["user:hunter22"])).toBe(`Basic ${MASK}`);
   expect(createMasker(["ab", ""])("ab stays")).toBe("ab stays");
   expect(createMasker([])("nothing")).toBe("nothing");
 });
