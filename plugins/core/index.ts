@@ -16,9 +16,10 @@ import sequential from "./sequential.ts";
 import sleep from "./sleep.ts";
 import { loopUntil, pause, subflow, workingDirectory } from "./special.ts";
 import switchTask from "./switch.ts";
+import { stateDelete, stateGet, stateSet } from "./state.ts";
 
 export const coreTasks: TaskDefinition[] = [
   log, returnTask, echo, sleep, fail, exit, outputValues, labels, localFiles,
   sequential, parallel, ifTask, switchTask, allowFailure, dag, forEach, eachSequential, eachParallel,
-  subflow, pause, loopUntil, workingDirectory,
+  subflow, pause, loopUntil, workingDirectory, stateSet, stateGet, stateDelete,
 ];

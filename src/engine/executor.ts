@@ -9,6 +9,7 @@ import type { Execution, FlowModel, LogEntry, Section, StoredPlan, TaskRun } fro
 import { isFailure, isTerminal, withState, worstState } from "./states.ts";
 import { taskById } from "./tree.ts";
 import { startSpecial, advanceSpecial } from "./special.ts";
+import { checkAssertions, checkMaxDuration } from "./sla.ts";
 
 export interface ChildExecution {
   id: string;
@@ -94,6 +95,7 @@ export async function advance(state: ExecState, deps: ExecutorDeps): Promise<Eff
     if (exit) terminate(w, exit.plan!.exit!);
   }
   // Walk until nothing changes: a new flowable may start children in the same pass.
+  if (!isTerminal(ex.state)) await checkMaxDuration(w);
   for (let guard = 0; guard < 10_000; guard++) {
     const before = w.mutations;
     await walkRoot(w);
@@ -143,7 +145,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-function setExecState(w: Walker, s: string) {
+export function setExecState(w: Walker, s: string) {
   const ex = w.state.execution;
   if (ex.state === s) return;
   w.mutations++;
@@ -156,7 +158,7 @@ function setExecState(w: Walker, s: string) {
 }
 
 /** Kill or Exit: every unfinished task run and the execution end in `state`. */
-function terminate(w: Walker, state: string) {
+export function terminate(w: Walker, state: string) {
   for (const run of w.state.runs) {
     if (isTerminal(run.state)) continue;
     w.setRunState(run, state);
@@ -183,7 +185,7 @@ async function walkRoot(w: Walker) {
         final = "FAILED";
       }
     }
-    setExecState(w, final);
+    setExecState(w, await checkAssertions(w, final));
   }
   // afterExecution runs once the execution has its final state (it can read execution.state).
   const after = w.state.flow.afterExecution ?? [];

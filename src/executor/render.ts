@@ -18,7 +18,8 @@ export function createRenderer(engine: TemplateEngine, servicesFor: (vars: Vars)
     if (Array.isArray(value)) return (await Promise.all(value.map((v) => renderDeep(v, vars)))) as T;
     if (value && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = await renderDeep(v, vars);
+      // Keys are dynamic too (Labels: `"{{ inputs.key }}": value`).
+      for (const [k, v] of Object.entries(value)) out[k.includes("{{") ? await render(k, vars) : k] = await renderDeep(v, vars);
       return out as T;
     }
     return value;
