@@ -75,7 +75,8 @@ describe("shell", () => {
   test("{{ workingDir }} and kestra:// URIs in commands are local paths; the temp dir is removed", async () => {
     h = await createHarness();
     const uri = await h.storage.put("in.txt", "from storage\n");
-    const out = await h.run(shellCommands, { commands: ["echo {{ workingDir }} > wd.txt", `cat ${uri}`, "pwd"], outputFiles: ["wd.txt"] });
+    const out = await h.run(shellCommands, { commands: ["echo {{ workingDir }} > wd.txt", `cat ${uri}`, "pwd", "echo od > {{ outputDir }}/od.txt"], outputFiles: ["wd.txt"] });
+    expect(await h.storage.getText((out.outputFiles as Record<string, string>)["od.txt"]!)).toBe("od\n");
     expect(h.logs).toContainEqual({ level: "INFO", message: "from storage" });
     const wd = (await h.storage.getText((out.outputFiles as Record<string, string>)["wd.txt"]!)).trim();
     expect(h.logs.some((l) => l.message === wd)).toBe(true);

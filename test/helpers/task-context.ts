@@ -8,6 +8,7 @@ import { createDbStorage, createLocalStorage, createTaskFileStore, type StorageB
 import { createRuntimeServices } from "../../src/runtime/services.ts";
 import { openDatabase, type Db } from "../../src/store/db.ts";
 import { createKvStore } from "../../src/store/kv.ts";
+import { createTemplateEngine } from "../../src/template/index.ts";
 
 export interface LogLine {
   level: LogLevel;
@@ -47,15 +48,8 @@ export async function createTestDb(): Promise<{ db: Db; dir: string }> {
   return { db: await openDatabase({ url: `file:${join(dir, "tern.db")}` }), dir };
 }
 
-/** `{{ a.b }}` lookups only: the real template engine is tested on its own. */
-function renderTrivial(template: string, vars: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) => {
-    let v: unknown = vars;
-    for (const p of path.split(".")) v = v == null ? undefined : (v as Record<string, unknown>)[p];
-    if (v === undefined) throw new Error(`unknown variable "${path}"`);
-    return typeof v === "object" ? JSON.stringify(v) : String(v);
-  });
-}
+/** The real template engine (Pebble syntax), with kv() on the harness's store. */
+const templates = createTemplateEngine();
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "tern-test-"));
@@ -71,6 +65,12 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const engineCalls: Harness["engineCalls"] = {};
   const log = (level: LogLevel, message: string) => void logs.push({ level, message });
   const vars: Record<string, unknown> = { flow: { id: execution.flowId, namespace }, execution: { id: execution.id }, ...opts.vars };
+  const kvStore = createKvStore(db, { now: opts.clock });
+  const services = {
+    now: () => new Date(opts.clock ? opts.clock() : Date.now()),
+    kv: async (key: string, ns?: string) => (await kvStore.get(ns ?? namespace, key))?.value ?? null,
+    read: (uri: string) => storage.getText(uri),
+  };
   const env = opts.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
 
   const ctx: TaskContext = {
@@ -86,9 +86,9 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     },
     signal: abort.signal,
     storage,
-    kv: createKvStore(db, { now: opts.clock }),
-    render: async (t) => renderTrivial(t, ctx.vars),
-    renderDeep: async <T>(v: T): Promise<T> => renderDeep(v, (s) => renderTrivial(s, ctx.vars)) as T,
+    kv: kvStore,
+    render: (t) => templates.render(t, ctx.vars, services),
+    renderDeep: async <T>(v: T): Promise<T> => (await renderDeep(v, (s) => templates.render(s, ctx.vars, services))) as T,
     vars,
     workingDir: opts.workingDir,
     metric: (name, type, value, tags) => void metrics.push({ name, type, value, tags }),
@@ -116,9 +116,9 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   };
 }
 
-function renderDeep(v: unknown, f: (s: string) => string): unknown {
+async function renderDeep(v: unknown, f: (s: string) => Promise<string>): Promise<unknown> {
   if (typeof v === "string") return f(v);
-  if (Array.isArray(v)) return v.map((x) => renderDeep(x, f));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renderDeep(x, f)]));
+  if (Array.isArray(v)) return Promise.all(v.map((x) => renderDeep(x, f)));
+  if (v && typeof v === "object") return Object.fromEntries(await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await renderDeep(x, f)])));
   return v;
 }
