@@ -1,0 +1,63 @@
+// The Hono app: Kestra-shaped /api/v1 routes registered from one route table, the OpenAPI
+// document generated from the same table, body limits and the one error handler.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Tern } from "../main.ts";
+import { createKvStore } from "../store/kv.ts";
+import { executionOpRoutes } from "./api/execution-ops.ts";
+import { executionRoutes } from "./api/executions.ts";
+import { flowRoutes } from "./api/flows.ts";
+import { logRoutes } from "./api/logs.ts";
+import { namespaceRoutes } from "./api/namespaces.ts";
+import { systemRoutes } from "./api/system.ts";
+import type { ApiDeps } from "./api/common.ts";
+import { AppError, errorBody, notFound, onError, tooLarge } from "./errors.ts";
+import { openApiDocument } from "./openapi.ts";
+import { honoPath, parseQuery, type RouteDef } from "./route.ts";
+
+export interface AppDeps {
+  tern: ApiDeps["tern"];
+  /** Liveness of the loops this process runs; an app without loops reports them up. */
+  loopsAlive?: () => boolean;
+  /** The dashboard mounts its routes (at / and /ui) here, after the API. */
+  mountUi?(app: Hono): void;
+  version?: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const api: ApiDeps = {
+    tern: deps.tern,
+    kv: createKvStore(deps.tern.db),
+    loopsAlive: deps.loopsAlive ?? (() => true),
+  };
+  // Order matters where paths overlap: literal segments (search, validate, kill…) come
+  // before parameters, since Hono answers with the first matching handler.
+  const routes: RouteDef[] = [
+    ...systemRoutes(api),
+    ...flowRoutes(api),
+    ...executionOpRoutes(api),
+    ...executionRoutes(api),
+    ...logRoutes(api),
+    ...namespaceRoutes(api),
+  ];
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound((c) => c.json(errorBody(notFound(`${c.req.method} ${c.req.path}`)), 404));
+
+  // 413 before anything reads the body: Content-Length is checked up front, a chunked body
+  // is counted while it streams in.
+  const max = deps.tern.config.maxBodyBytes;
+  app.use("/api/*", bodyLimit({ maxSize: max, onError: () => { throw tooLarge(max); } }));
+
+  for (const r of routes) {
+    app.on(r.method.toUpperCase(), honoPath(r.path), (c) => r.handler(c, parseQuery(c, r.query)));
+  }
+  let openapi: unknown;
+  app.get("/api/openapi.json", (c) => c.json((openapi ??= openApiDocument(routes, { title: "Tern API", version: deps.version ?? "0.1.0" }))));
+  deps.mountUi?.(app);
+  return app;
+}
+
+export { AppError };
+export type App = ReturnType<typeof createApp>;
+export type { Tern };

@@ -1,0 +1,123 @@
+// Read-side queries of the API: execution search with paging, deleting a finished execution
+// with everything that hangs off it, and the namespaces that hold flows.
+import type { InArgs } from "@libsql/client";
+import type { Execution, TaskRun } from "../engine/model.ts";
+import type { Db } from "./db.ts";
+import { rowToExecution, rowToTaskRun } from "./executions.ts";
+
+export interface ExecutionQuery {
+  namespace?: string;
+  flowId?: string;
+  states?: string[];
+  /** Creation time range, ms. */
+  from?: number;
+  to?: number;
+  labels?: { key: string; value: string }[];
+  /** Part of an id. */
+  q?: string;
+  sort?: { column: SortColumn; desc: boolean };
+  page: number;
+  size: number;
+}
+
+/** Kestra's sort fields -> columns (a whitelist: the column name is spliced into SQL). */
+export const SORT_COLUMNS = {
+  "id": "id",
+  "namespace": "namespace",
+  "flowId": "flow_id",
+  "state.current": "state",
+  "state.startDate": "created_at",
+  "state.endDate": "end_date",
+  "startDate": "created_at",
+  "endDate": "end_date",
+} as const;
+export type SortColumn = (typeof SORT_COLUMNS)[keyof typeof SORT_COLUMNS];
+
+export async function searchExecutions(db: Db, q: ExecutionQuery): Promise<{ results: { execution: Execution; runs: TaskRun[] }[]; total: number }> {
+  const where: string[] = [];
+  const args: InArgs = [];
+  if (q.namespace) {
+    // A namespace matches its children too (company matches company.team), as in Kestra.
+    where.push("(namespace = ? OR namespace LIKE ? ESCAPE '\\')");
+    args.push(q.namespace, `${escapeLike(q.namespace)}.%`);
+  }
+  if (q.flowId) where.push("flow_id = ?"), args.push(q.flowId);
+  if (q.states?.length) where.push(`state IN (${q.states.map(() => "?").join(",")})`), args.push(...q.states);
+  if (q.from !== undefined) where.push("created_at >= ?"), args.push(q.from);
+  if (q.to !== undefined) where.push("created_at <= ?"), args.push(q.to);
+  if (q.q) where.push("id LIKE ? ESCAPE '\\'"), args.push(`%${escapeLike(q.q)}%`);
+  for (const l of q.labels ?? []) {
+    where.push("EXISTS (SELECT 1 FROM json_each(executions.labels) j WHERE j.value ->> '$.key' = ? AND j.value ->> '$.value' = ?)");
+    args.push(l.key, l.value);
+  }
+  const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  const sort = q.sort ?? { column: "created_at", desc: true };
+  const [count, page] = await db.$client.batch([
+    { sql: `SELECT count(*) AS n FROM executions ${cond}`, args },
+    {
+      sql: `SELECT * FROM executions ${cond} ORDER BY ${sort.column} ${sort.desc ? "DESC" : "ASC"}, id LIMIT ? OFFSET ?`,
+      args: [...args, q.size, (q.page - 1) * q.size],
+    },
+  ], "read");
+  const executions = page.rows.map(rowToExecution);
+  const runs = await taskRunsOf(db, executions.map((e) => e.id));
+  return { results: executions.map((execution) => ({ execution, runs: runs.get(execution.id) ?? [] })), total: Number(count.rows[0].n) };
+}
+
+async function taskRunsOf(db: Db, ids: string[]): Promise<Map<string, TaskRun[]>> {
+  const out = new Map<string, TaskRun[]>();
+  if (!ids.length) return out;
+  const rs = await db.$client.execute({
+    sql: `SELECT * FROM task_runs WHERE execution_id IN (${ids.map(() => "?").join(",")}) ORDER BY execution_id, seq`,
+    args: ids,
+  });
+  for (const r of rs.rows.map(rowToTaskRun)) {
+    const list = out.get(r.executionId) ?? [];
+    list.push(r);
+    out.set(r.executionId, list);
+  }
+  return out;
+}
+
+/**
+ * Delete an execution with its task runs, logs and metrics in one write batch. Only a finished
+ * execution (the WHERE on state): deleting one an executor still walks would let its next
+ * pass write task runs of an execution that no longer exists.
+ */
+export async function deleteFinishedExecution(db: Db, id: string, terminal: readonly string[]): Promise<boolean> {
+  const rs = await db.$client.batch([
+    { sql: `DELETE FROM executions WHERE id = ? AND state IN (${terminal.map(() => "?").join(",")})`, args: [id, ...terminal] },
+    // The rest goes only if the execution went: nothing is orphaned by a refused delete.
+    { sql: "DELETE FROM task_runs WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
+    { sql: "DELETE FROM logs WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
+    { sql: "DELETE FROM metrics WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
+  ], "write");
+  return rs[0].rowsAffected > 0;
+}
+
+/** Distinct namespaces of live flows, with their parents (company.team -> company). */
+export async function flowNamespaces(db: Db): Promise<string[]> {
+  const rs = await db.$client.execute("SELECT DISTINCT namespace FROM flows WHERE deleted = 0");
+  const all = new Set<string>();
+  for (const r of rs.rows) {
+    const parts = String(r.namespace).split(".");
+    for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join("."));
+  }
+  return [...all].sort();
+}
+
+/** KV entries of a namespace with their dates (the KvStore interface only lists keys). */
+export async function listKvEntries(db: Db, namespace: string, now: number) {
+  const rs = await db.$client.execute({
+    sql: "SELECT key, type, updated_at, expires_at FROM kv WHERE namespace = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
+    args: [namespace, now],
+  });
+  return rs.rows.map((r) => ({
+    key: String(r.key), type: String(r.type), updatedAt: Number(r.updated_at),
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+  }));
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
