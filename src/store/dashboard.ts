@@ -55,6 +55,11 @@ function where(f: ExecutionFilter): { cond: string; args: InArgs } {
   if (f.to !== undefined) w.push("created_at <= ?"), args.push(f.to);
   if (f.q) w.push("id LIKE ? ESCAPE '\\'"), args.push(`%${escapeLike(f.q)}%`);
   for (const l of f.labels ?? []) {
+    // The LIKE on the value's JSON text is a cheap prefilter (no JSON parsing) that cannot
+    // drop a match: any JSON writer encodes the string the same way. json_each then checks
+    // key and value exactly on the few rows left.
+    w.push("labels LIKE ? ESCAPE '\\'");
+    args.push(`%${escapeLike(JSON.stringify(l.value))}%`);
     w.push("EXISTS (SELECT 1 FROM json_each(executions.labels) j WHERE j.value ->> '$.key' = ? AND j.value ->> '$.value' = ?)");
     args.push(l.key, l.value);
   }

@@ -16,7 +16,7 @@ export interface OverviewView {
 const ORDER = ["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RUNNING", "PAUSED", "CREATED", "QUEUED"];
 
 export function DayChart({ days, perDay }: Pick<OverviewView, "days" | "perDay">) {
-  const W = 760, H = 180, PAD = 28;
+  const W = 1100, H = 150, PAD = 28;
   const byDay = new Map<number, Map<string, number>>();
   for (const r of perDay) {
     const m = byDay.get(r.day) ?? new Map();
