@@ -43,6 +43,20 @@ tasks:
     errorMessage: first attempt fails
 `;
 
+const PAUSE = `id: approve
+namespace: demo.ui
+tasks:
+  - id: ask
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: reason
+        type: STRING
+        description: Why it may go on
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ outputs.ask.onResume.reason }}"
+`;
+
 let hello: Execution;
 let failed: Execution;
 
@@ -58,7 +72,7 @@ async function startSlow(): Promise<Execution> {
 
 beforeAll(async () => {
   f = await uiFixture();
-  for (const s of [HELLO, SLOW, FLAKY]) await f.save(s);
+  for (const s of [HELLO, SLOW, FLAKY, PAUSE]) await f.save(s);
   hello = await f.run("demo.ui", "hello", {}, [{ key: "team", value: "core" }]);
   failed = await f.run("demo.other", "flaky");
 });
@@ -154,6 +168,24 @@ describe("one execution", () => {
     expect(await r.text()).toContain('class="error-box"');
     await f.tern.service.kill(ex.id);
     await f.tern.service.waitFor(ex.id);
+  });
+
+  test("a paused execution offers a resume form generated from onResume inputs", async () => {
+    const flow = (await f.tern.flows.get("demo.ui", "approve"))!;
+    const ex = await f.tern.service.create({ flow, inputs: {} });
+    await until("PAUSED", async () => (await loadExecution(f.tern.db, ex.id))?.state === "PAUSED");
+    const html = await f.html(`/ui/executions/${ex.id}`);
+    expect(html).toContain(`action="/ui/executions/${ex.id}/resume"`);
+    expect(html).toContain('<input type="text" value="" id="in-reason" name="reason" required=""/>');
+    expect(html).toContain("Why it may go on");
+    const missing = await f.post(`/ui/executions/${ex.id}/resume`, { reason: "" });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain("Invalid input for `reason`, missing required input");
+    const ok = await f.post(`/ui/executions/${ex.id}/resume`, { reason: "approved by QA" });
+    expect(ok.headers.get("Location")).toBe(`/ui/executions/${ex.id}?done=resume`);
+    expect((await f.tern.service.waitFor(ex.id)).state).toBe("SUCCESS");
+    const after = (await loadTaskRuns(f.tern.db, ex.id)).find((r) => r.taskId === "after")!;
+    expect(after.outputs).toEqual({ value: "approved by QA" });
   });
 
   test("replay from a task run creates a new execution", async () => {
