@@ -45,9 +45,10 @@ describe("create", () => {
     expect(ex.url).toBe(`/ui/executions/company.team/greet/${ex.id}`);
   });
 
-  test("without wait it answers at once with the stored execution", async () => {
+  test("without wait it answers at once with the execution as created", async () => {
     const ex = await (await create("", { name: "B" })).json();
-    expect(ex.state.histories[0].state).toBe("CREATED");
+    expect(ex.state).toMatchObject({ current: "CREATED", histories: [{ state: "CREATED" }] });
+    expect(ex.taskRunList).toEqual([]);
     expect((await t.ended(ex.id)).state).toBe("SUCCESS");
     const got = await (await t.call("GET", `/api/v1/executions/${ex.id}`)).json();
     expect(got.state.current).toBe("SUCCESS");

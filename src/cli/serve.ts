@@ -9,11 +9,12 @@ import { configFrom } from "../cli.ts";
 import { parseFlows } from "../flow/index.ts";
 import { createTern, type Tern } from "../main.ts";
 import { createApp } from "../server/app.ts";
+import { createUi } from "../server/ui/index.ts";
 import { listFlows } from "../store/flows.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 /** Requests that may stay open for long (SSE, ?wait=true): exempt from the idle timeout. */
-const LONG_LIVED = /\/follow$|[?&]wait=true/;
+const LONG_LIVED = /\/follow(\?|$)|[?&]wait=true/;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,7 +43,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   // The service runs what the role asks for (executor, worker); loops stop with the process.
   tern.service.start(config.tickMs);
   let alive = true;
-  const app = createApp({ tern, loopsAlive: () => alive });
+  // The dashboard (/ and /ui) is mounted after the API routes through the app's hook.
+  const app = createApp({ tern, loopsAlive: () => alive, mountUi: (a) => a.route("/", createUi({ tern })) });
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,

@@ -84,15 +84,42 @@ async function taskRunsOf(db: Db, ids: string[]): Promise<Map<string, TaskRun[]>
  * execution (the WHERE on state): deleting one an executor still walks would let its next
  * pass write task runs of an execution that no longer exists.
  */
-export async function deleteFinishedExecution(db: Db, id: string, terminal: readonly string[]): Promise<boolean> {
+export async function deleteFinishedExecution(
+  db: Db, id: string, terminal: readonly string[], keep: { logs?: boolean; metrics?: boolean } = {},
+): Promise<boolean> {
+  // The rest goes only if the execution went: nothing is orphaned by a refused delete.
+  const gone = "NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)";
   const rs = await db.$client.batch([
     { sql: `DELETE FROM executions WHERE id = ? AND state IN (${terminal.map(() => "?").join(",")})`, args: [id, ...terminal] },
-    // The rest goes only if the execution went: nothing is orphaned by a refused delete.
-    { sql: "DELETE FROM task_runs WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
-    { sql: "DELETE FROM logs WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
-    { sql: "DELETE FROM metrics WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM executions WHERE id = ?)", args: [id, id] },
+    { sql: `DELETE FROM task_runs WHERE execution_id = ? AND ${gone}`, args: [id, id] },
+    ...(keep.logs ? [] : [{ sql: `DELETE FROM logs WHERE execution_id = ? AND ${gone}`, args: [id, id] }]),
+    ...(keep.metrics ? [] : [{ sql: `DELETE FROM metrics WHERE execution_id = ? AND ${gone}`, args: [id, id] }]),
   ], "write");
   return rs[0].rowsAffected > 0;
+}
+
+/**
+ * Kestra's change-status: overwrite the state of a finished execution (SUCCESS -> WARNING…),
+ * appending to its history. One UPDATE guarded by the state, so an execution restarted in
+ * between is left alone (zero rows).
+ */
+export async function overwriteFinishedState(db: Db, id: string, state: string, date: string, terminal: readonly string[]): Promise<boolean> {
+  const rs = await db.$client.execute({
+    sql: `UPDATE executions SET state = ?, histories = json_insert(histories, '$[#]', json_object('state', ?, 'date', ?)), updated_at = ?
+          WHERE id = ? AND state IN (${terminal.map(() => "?").join(",")})`,
+    args: [state, state, date, Date.parse(date), id, ...terminal],
+  });
+  return rs.rowsAffected > 0;
+}
+
+/**
+ * The latest revision of a live flow and whether it is disabled: the hot path of creating an
+ * execution (the model itself comes from the flow cache, keyed by revision).
+ */
+export async function flowHead(db: Db, namespace: string, id: string): Promise<{ revision: number; disabled: boolean } | undefined> {
+  const rs = await db.$client.execute({ sql: "SELECT revision, disabled FROM flows WHERE namespace = ? AND id = ? AND deleted = 0", args: [namespace, id] });
+  const r = rs.rows[0];
+  return r ? { revision: Number(r.revision), disabled: Boolean(r.disabled) } : undefined;
 }
 
 /** Distinct namespaces of live flows, with their parents (company.team -> company). */

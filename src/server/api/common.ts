@@ -3,6 +3,7 @@ import type { KvStore } from "../../../plugins/define.ts";
 import type { Execution, FlowModel, TaskRun } from "../../engine/model.ts";
 import { executionToApi } from "../../engine/serialize.ts";
 import { isTerminal } from "../../engine/states.ts";
+import type { NewExecution } from "../../executor/service.ts";
 import type { Tern } from "../../main.ts";
 import { loadExecution, loadTaskRuns } from "../../store/executions.ts";
 import type { StoredFlow } from "../../store/flows.ts";
@@ -25,6 +26,27 @@ export async function requireExecution(deps: ApiDeps, id: string): Promise<Execu
 /** Kestra's Execution JSON, plus where the dashboard shows it. */
 export function executionJson(ex: Execution, runs: TaskRun[]) {
   return { ...executionToApi(ex, runs), url: `/ui/executions/${ex.namespace}/${ex.flowId}/${ex.id}` };
+}
+
+/**
+ * Create an execution and answer with it as created. service.create resolves with the live
+ * object the executor is already changing (RUNNING, no task runs yet): the JSON is taken when
+ * the service announces the new execution, before its first pass. Should that event ever come
+ * later, the stored row is read instead, which is consistent too.
+ */
+export async function createSnapshot(deps: ApiDeps, req: NewExecution & { id: string }) {
+  const { service } = deps.tern;
+  let snapshot: ReturnType<typeof executionJson> | undefined;
+  const onCreated = (ex: Execution) => {
+    if (ex.id === req.id && !snapshot) snapshot = executionJson(ex, []);
+  };
+  service.events.on("execution", onCreated);
+  try {
+    await service.create(req);
+    return snapshot ?? (await loadExecutionJson(deps, req.id));
+  } finally {
+    service.events.off("execution", onCreated);
+  }
 }
 
 export async function loadExecutionJson(deps: ApiDeps, id: string) {

@@ -1,19 +1,36 @@
-// Deleting an execution: the rows in one batch, then its internal-storage files.
+// Deleting a finished execution (rows in one batch, then its files) and overwriting a
+// finished execution's state (change-status).
 import { isTerminal, STATES } from "../../engine/states.ts";
 import { executionPrefix } from "../../files/index.ts";
-import { deleteFinishedExecution } from "../../store/search.ts";
-import { conflict } from "../errors.ts";
+import { deleteFinishedExecution, overwriteFinishedState } from "../../store/search.ts";
+import { conflict, invalid } from "../errors.ts";
 import { requireExecution, type ApiDeps } from "./common.ts";
 
 const TERMINAL = STATES.filter(isTerminal);
 
-export async function deleteExecution(deps: ApiDeps, id: string, deleteStorage: boolean): Promise<void> {
+export interface DeleteOptions {
+  deleteLogs: boolean;
+  deleteMetrics: boolean;
+  deleteStorage: boolean;
+}
+
+export async function deleteExecution(deps: ApiDeps, id: string, o: DeleteOptions): Promise<void> {
   const ex = await requireExecution(deps, id);
   // The store re-checks the state in the DELETE itself: a restart racing with us wins.
-  if (!isTerminal(ex.state) || !(await deleteFinishedExecution(deps.tern.db, id, TERMINAL))) {
+  const keep = { logs: !o.deleteLogs, metrics: !o.deleteMetrics };
+  if (!isTerminal(ex.state) || !(await deleteFinishedExecution(deps.tern.db, id, TERMINAL, keep))) {
     throw conflict(`execution '${id}' is ${ex.state}: only a finished execution can be deleted (kill it first)`);
   }
-  if (!deleteStorage) return;
+  if (!o.deleteStorage) return;
   const { storage } = deps.tern;
   for (const path of await storage.list(executionPrefix({ namespace: ex.namespace, flowId: ex.flowId, executionId: ex.id }))) await storage.delete(path);
+}
+
+/** Overwrite a finished execution's state with another terminal state (Kestra's change-status). */
+export async function changeStatus(deps: ApiDeps, id: string, status: string): Promise<void> {
+  const ex = await requireExecution(deps, id);
+  if (!isTerminal(status)) throw invalid(`${status} is not a terminal state: a finished execution can only be given SUCCESS, WARNING, FAILED, KILLED…`);
+  if (!isTerminal(ex.state) || !(await overwriteFinishedState(deps.tern.db, id, status, new Date().toISOString(), TERMINAL))) {
+    throw conflict(`execution '${id}' is ${ex.state}: only a finished execution's status can be changed`);
+  }
 }

@@ -2,13 +2,14 @@
 // state. The service does the work (and throws OperationError with its status); these
 // routes check existence first so an unknown id is always a 404.
 import { z } from "zod";
-import { isTerminal } from "../../engine/states.ts";
+import { isTerminal, STATES } from "../../engine/states.ts";
 import type { InputDef } from "../../flow/index.ts";
 import { loadTaskRuns } from "../../store/executions.ts";
 import { badRequest, conflict, invalid } from "../errors.ts";
 import { defineRoute, type RouteDef } from "../route.ts";
 import { ChangeStateBody, Execution as ExecutionSchema, InputsBody } from "../schemas.ts";
 import { executionJson, loadExecutionJson, requireExecution, type ApiDeps } from "./common.ts";
+import { changeStatus } from "./execution-admin.ts";
 import { placeFiles, readInputs, storeFiles } from "./inputs.ts";
 
 export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
@@ -67,6 +68,17 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
         await storeFiles(storage, files);
         await service.resume(id, inputs);
         return c.body(null, 204);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/api/v1/executions/{id}/change-status", tag: "Executions",
+      summary: "Overwrite a finished execution's state (e.g. SUCCESS to WARNING)",
+      query: z.object({ status: z.enum(STATES) }),
+      responses: { 200: { description: "the execution", schema: ExecutionSchema }, 409: { description: "not finished" }, 422: { description: "not a terminal state" } },
+      async handler(c, q) {
+        const id = c.req.param("id")!;
+        await changeStatus(deps, id, q.status);
+        return c.json(await answer(id));
       },
     }),
     defineRoute({

@@ -7,12 +7,12 @@ import { newExecutionId } from "../../executor/service.ts";
 import { executionPrefix, uriToPath } from "../../files/index.ts";
 import { resolveInputs, type InputDef } from "../../flow/index.ts";
 import { getFlow } from "../../store/flows.ts";
-import { searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
+import { flowHead, searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
 import { badRequest, conflict, invalid, notFound } from "../errors.ts";
 import { bool, defineRoute, paging, type RouteDef } from "../route.ts";
 import { Execution as ExecutionSchema, InputsBody, paged, Sse } from "../schemas.ts";
-import { executionJson, loadExecutionJson, parseLabels, requireExecution, type ApiDeps } from "./common.ts";
-import { deleteExecution } from "./execution-delete.ts";
+import { createSnapshot, executionJson, loadExecutionJson, parseLabels, requireExecution, type ApiDeps } from "./common.ts";
+import { deleteExecution } from "./execution-admin.ts";
 import { followExecution } from "./follow.ts";
 import { placeFiles, readInputs, storeFiles } from "./inputs.ts";
 import { waitSettled } from "./wait.ts";
@@ -62,8 +62,8 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
       responses: { 200: { description: "the created (or, with wait, the finished) execution", schema: ExecutionSchema }, 409: { description: "the flow is disabled" }, 422: { description: "invalid inputs or labels; issues name the inputs" } },
       async handler(c, q) {
         const namespace = c.req.param("namespace")!, flowId = c.req.param("flowId")!;
-        const stored = await getFlow(db, namespace, flowId, q.revision);
-        if (!stored) throw notFound(`flow '${namespace}.${flowId}'${q.revision ? ` revision ${q.revision}` : ""}`);
+        const stored = q.revision ? await getFlow(db, namespace, flowId, q.revision) : await flowHead(db, namespace, flowId);
+        if (!stored || ("deleted" in stored && stored.deleted)) throw notFound(`flow '${namespace}.${flowId}'${q.revision ? ` revision ${q.revision}` : ""}`);
         if (stored.disabled) throw conflict(`flow '${namespace}.${flowId}' is disabled`);
         const model = await flows.get(namespace, flowId, stored.revision);
         if (!model) throw notFound(`flow '${namespace}.${flowId}'`);
@@ -81,10 +81,8 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
           throw invalid(`Invalid entity: ${resolved.errors.map((e) => e.message).join("; ")}`, resolved.errors.map((e) => ({ path: e.input, message: e.message })));
         }
         await storeFiles(storage, files);
-        const created = await service.create({ flow: model, inputs: resolved.values, labels, id });
-        // service.create returns the live object the executor keeps changing: answer with
-        // what is stored, so the state and the task runs agree.
-        if (!q.wait) return c.json(await loadExecutionJson(deps, created.id));
+        const created = await createSnapshot(deps, { flow: model, inputs: resolved.values, labels, id });
+        if (!q.wait) return c.json(created);
         const done = await waitSettled(deps, id, c.req.raw.signal);
         return c.json(executionJson(done.execution, done.runs));
       },
@@ -108,10 +106,10 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     defineRoute({
       method: "delete", path: "/api/v1/executions/{id}", tag: "Executions",
       summary: "Delete a finished execution with its task runs, logs, metrics and files",
-      query: z.object({ deleteStorage: bool(true) }),
+      query: z.object({ deleteLogs: bool(true), deleteMetrics: bool(true), deleteStorage: bool(true) }),
       responses: { 204: { description: "deleted" }, 409: { description: "the execution has not finished: kill it first" } },
       async handler(c, q) {
-        await deleteExecution(deps, c.req.param("id")!, q.deleteStorage);
+        await deleteExecution(deps, c.req.param("id")!, q);
         return c.body(null, 204);
       },
     }),

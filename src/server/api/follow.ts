@@ -75,7 +75,10 @@ export function followExecution(c: Context, deps: ApiDeps, id: string) {
     let last = "";
     while (!isClosed()) {
       const ex = await loadExecution(db, id);
-      if (!ex) break;
+      if (!ex) {
+        await stream.writeSSE({ event: "end", data: "DELETED" });
+        return;
+      }
       const runs = await loadTaskRuns(db, id);
       const done = settled(ex, runs);
       const json = JSON.stringify(executionJson(ex, runs));
