@@ -41,6 +41,18 @@ const common = {
   stopAfter: z.array(z.enum(STATES)).optional(),
 };
 
+/** Tern extension: verify the provider's signature over the raw body (src/webhooks/signatures.ts). */
+const webhookSignature = z.strictObject({
+  type: z.enum(["github", "stripe", "slack", "shopify", "standard", "hmac"]).meta({ description: "Signature scheme of the sender" }),
+  secret: z.string().min(1).meta({ description: "Signing secret, usually `{{ secret('NAME') }}`" }),
+  header: z.string().optional().meta({ description: "hmac: header carrying the signature" }),
+  algorithm: z.enum(["sha1", "sha256", "sha512"]).optional().meta({ description: "hmac: digest (default sha256)" }),
+  encoding: z.enum(["hex", "base64"]).optional().meta({ description: "hmac: digest encoding (default hex)" }),
+  prefix: z.string().optional().meta({ description: "hmac: text before the digest, e.g. `sha256=`" }),
+  deliveryIdHeader: z.string().optional().meta({ description: "hmac: header with a delivery id to de-duplicate on" }),
+  tolerance: isoDuration().optional().meta({ description: "Replay window for timestamped schemes (default PT5M)" }),
+}).meta({ description: "Verify the sender's signature (Tern extension)" });
+
 export const triggerSchemas: Record<string, z.ZodObject> = {
   [SCHEDULE]: z.strictObject({
     ...common,
@@ -62,6 +74,7 @@ export const triggerSchemas: Record<string, z.ZodObject> = {
     responseContentType: z.string().optional(),
     responseCode: z.number().int().min(100).max(599).optional(),
     fetchType: z.enum(["FETCH", "STORE", "NONE"]).optional(),
+    signature: webhookSignature.optional(),
   }).meta({ title: "Webhook trigger" }),
   [FLOW]: z.strictObject({
     ...common,
