@@ -12,6 +12,8 @@ const ConfigSchema = z.object({
   role: z.enum(["all", "api", "scheduler", "worker"]).default("all"),
   workerConcurrency: z.coerce.number().int().min(1).default(16),
   tickMs: z.coerce.number().int().min(10).default(1000),
+  /** How long an instance's claim on an execution or task run lasts without renewal. */
+  leaseMs: z.coerce.number().int().min(500).default(30_000),
   secretKey: z.string().optional(),
   maxBodyBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   instanceId: z.string().optional(),
@@ -31,6 +33,7 @@ export function loadConfig(flags: Record<string, string | undefined>, env: Recor
     role: flags.role ?? env.TERN_ROLE,
     workerConcurrency: flags.workers ?? env.TERN_WORKERS,
     tickMs: flags.tick ?? env.TERN_TICK_MS,
+    leaseMs: env.TERN_LEASE_MS,
     secretKey: env.TERN_SECRET_KEY,
     maxBodyBytes: env.TERN_MAX_BODY_BYTES,
     instanceId: env.TERN_INSTANCE_ID,

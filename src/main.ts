@@ -93,6 +93,7 @@ export async function createTern(config: Config, env: Record<string, string | un
       collect: (scope, dir, globs) => collectLocalFiles(createTaskFileStore(storage, scope), dir, globs),
     },
     tickMs: config.tickMs,
+    leaseMs: config.leaseMs,
     worker: config.role === "all" || config.role === "worker",
     executor: config.role !== "api",
     taskContext: (base: BaseContext): TaskContext => ({

@@ -2,9 +2,8 @@
 // dir, and check that every accepted execution still succeeds, no task run that had finished
 // runs again, and no log line acknowledged before the kill is lost.
 //
-// Recovery waits for the dead instance's leases to expire (30 s: Config has no lease setting
-// yet, and a restarted instance only reclaims its own executions when their wake_at is due),
-// hence the long timeout.
+// Recovery waits for the dead instance's leases to expire: TERN_LEASE_MS=3000 here (30 s by
+// default), so the restarted instance takes over after about three seconds.
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,7 +58,7 @@ test("kill -9 mid-way: every accepted execution succeeds after a restart, nothin
   mkdirSync(flows);
   writeFileSync(join(flows, "durable.yaml"), FLOW);
   const data = join(dir, "data");
-  server = await startServer({ data, flows });
+  server = await startServer({ data, flows, env: { TERN_LEASE_MS: "3000" } });
 
   const ids: string[] = [];
   for (let i = 0; i < N; i++) {
@@ -80,7 +79,7 @@ test("kill -9 mid-way: every accepted execution succeeds after a restart, nothin
   expect(finishedBefore.length).toBeGreaterThanOrEqual(N * 3);
   for (const lines of acknowledged.values()) expect(lines.length).toBeGreaterThan(0);
 
-  server = await startServer({ data });
+  server = await startServer({ data, env: { TERN_LEASE_MS: "3000" } });
   const after = new Map<string, Ex>();
   for (const deadline = Date.now() + 75_000; after.size < N && Date.now() < deadline; await Bun.sleep(100)) {
     for (const id of ids) {

@@ -47,7 +47,7 @@ describe("conformance corpus", () => {
   });
 
   test("the runtime-invalid corpus expressions fail when rendered", async () => {
-    await expect(render("{{ invalid }}")).rejects.toThrow("Missing variable: 'invalid'");
+    await expect(render("{{ invalid }}")).rejects.toThrow("Unable to find `invalid` used in the expression `{{ invalid }}` at line 1");
     await expect(render("{{inputs.invalid}}")).rejects.toThrow("Missing variable: 'inputs.invalid'");
   });
 });

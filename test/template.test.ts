@@ -105,7 +105,7 @@ describe("strict variables", () => {
   test("an undefined root variable names itself and the expression", async () => {
     const err = await render("x {{ foo.bar }}").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TemplateError);
-    expect((err as Error).message).toBe("Missing variable: 'foo' on '{{ foo.bar }}' at line 1");
+    expect((err as Error).message).toBe("Unable to find `foo` used in the expression `{{ foo.bar }}` at line 1");
   });
 
   test("a missing attribute names the whole path", async () => {
@@ -124,11 +124,11 @@ describe("strict variables", () => {
   test("only the branch taken is evaluated (Kestra's `? 'ok' : ko` idiom)", async () => {
     const t = "{{ taskrun.attemptsCount == 1 ? 'ok' : ko }}";
     expect(await render(t)).toBe("ok");
-    await expect(render(t, { ...vars, taskrun: { attemptsCount: 2 } })).rejects.toThrow("Missing variable: 'ko'");
+    await expect(render(t, { ...vars, taskrun: { attemptsCount: 2 } })).rejects.toThrow("Unable to find `ko` used in the expression");
   });
 
   test("evaluate() is strict too", async () => {
-    await expect(evaluate("missing + 1")).rejects.toThrow("Missing variable: 'missing'");
+    await expect(evaluate("missing + 1")).rejects.toThrow("Unable to find `missing`");
     await expect(evaluate("1 +")).rejects.toThrow(TemplateError);
   });
 
@@ -171,7 +171,7 @@ describe("tags", () => {
   });
 
   test("a for-tag variable does not leak out of the loop", async () => {
-    await expect(render("{% for x in [1] %}{% endfor %}{{ x }}")).rejects.toThrow("Missing variable: 'x'");
+    await expect(render("{% for x in [1] %}{% endfor %}{{ x }}")).rejects.toThrow("Unable to find `x`");
   });
 
   test("errorLogs() loop from the conformance corpus (errors.yaml)", async () => {

@@ -72,6 +72,9 @@ export interface TaskRun {
   runAt: number | null;
   startDate: number | null;
   endDate: number | null;
+  /** Set when this instance claims the run as it creates it (the in-process fast path). */
+  owner?: string | null;
+  fence?: number;
 }
 
 export interface LogEntry {

@@ -1,6 +1,7 @@
 // The execution service: owns executions (leases), runs executor passes and persists their
 // effects, feeds its worker pool, and recovers whatever a dead instance left behind.
 // The database is the source of truth; in-process events only make the next step early.
+import type { InStatement } from "@libsql/client";
 import { EventEmitter } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import {
   claimExecution, findOrphanExecutions, insertExecutionStmt, insertTaskRunsStmts, insertLogsStmt, loadExecution, loadTaskRuns,
   persistEffects, releaseLeases, renewLeases, setKillRequested, updateLabels,
 } from "../store/executions.ts";
-import { claimTaskRuns, completeStmt, requeueExpired, type Claimed } from "../store/task-queue.ts";
+import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, requeueExpired, type Claimed } from "../store/task-queue.ts";
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
@@ -81,6 +82,8 @@ export function createExecutionService(deps: ServiceDeps) {
   const busy = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const running = new Map<string, AbortController>();
+  /** Worker completions waiting to be persisted with the execution's next pass. */
+  const pending = new Map<string, { stmts: InStatement[]; apply(state: ExecState): void }[]>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let slots = deps.workerConcurrency ?? 16;
   const backlog: Claimed[] = [];
@@ -136,11 +139,27 @@ export function createExecutionService(deps: ServiceDeps) {
   async function pass(id: string) {
     const state = await load(id);
     if (!state) return;
+    const completions = pending.get(id) ?? [];
+    pending.delete(id);
+    for (const c of completions) c.apply(state);
+    try {
+      await walk(id, state, completions.flatMap((c) => c.stmts));
+    } catch (e) {
+      if (!isLeaseGuard(e)) throw e;
+      // A completion's lease was lost (another instance took the run): drop our view and reload.
+      console.error(`[tern] a task run of ${id} lost its lease; its result was dropped`);
+      cache.delete(id);
+      again.add(id);
+    }
+  }
+
+  async function walk(id: string, state: ExecState, before: InStatement[]) {
     const ex = state.execution;
     const wasTerminal = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
+    if (wasTerminal && !ex.killRequested && !before.length) return;
     if (wasTerminal && !ex.killRequested) {
       // The last afterExecution task ended after the execution did: finish up now.
-      await persistEffects(deps.db, { execution: ex, releaseExecution: true, created: [], changed: [], logs: [] }, ex.namespace, ex.flowId);
+      await persistEffects(deps.db, { before, execution: ex, releaseExecution: true, created: [], changed: [], logs: [] }, ex.namespace, ex.flowId);
       return finish(ex);
     }
     // After a restart the children of waiting Subflow tasks may be finished and uncached.
@@ -173,8 +192,10 @@ export function createExecutionService(deps: ServiceDeps) {
       collectFiles: deps.files ? (run, dir, globs) => deps.files!.collect(fileScope(ex, run), dir, globs) : undefined,
     });
     const done = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
+    const local = preclaim(fx.dispatch.filter((r) => fx.created.includes(r)));
     const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
     await persistEffects(deps.db, {
+      before,
       execution: fx.executionChanged || fx.created.length || fx.changed.size ? ex : undefined,
       releaseExecution: done,
       created: fx.created, changed: fx.changed, logs: fx.logs, extra: subStmts,
@@ -191,7 +212,10 @@ export function createExecutionService(deps: ServiceDeps) {
     }
     if (fx.executionChanged) events.emit("execution", ex);
     schedule(ex);
-    if (fx.dispatch.length && deps.worker !== false) void claimLocal(fx.dispatch.map((r) => r.id));
+    for (const run of local) backlog.push({ run, fence: run.fence! });
+    if (local.length) drain();
+    const rest = fx.dispatch.filter((r) => !local.includes(r));
+    if (rest.length && deps.worker !== false) void claimLocal(rest.map((r) => r.id));
     if (done) finish(ex);
   }
 
@@ -247,6 +271,29 @@ export function createExecutionService(deps: ServiceDeps) {
 
   // ---- worker side -------------------------------------------------------------------------
 
+  /**
+   * New runnable runs this instance has room for are inserted already claimed (owner, lease,
+   * fence 1, RUNNING): one write instead of an insert plus a claim. If we die, the lease
+   * expires and any instance re-queues them.
+   */
+  function preclaim(created: TaskRun[]): TaskRun[] {
+    if (deps.worker === false || stopped) return [];
+    const room = Math.max(0, slots - backlog.length);
+    const out = created.slice(0, room);
+    const date = now();
+    const iso = date.toISOString();
+    for (const run of out) {
+      run.queued = false;
+      run.owner = deps.owner;
+      run.fence = 1;
+      run.state = "RUNNING";
+      run.histories = [...run.histories, { state: "RUNNING", date: iso }];
+      run.attempts = [...run.attempts, { state: { current: "RUNNING", histories: [{ state: "RUNNING", date: iso }] }, startDate: iso }];
+      run.startDate = date.getTime();
+    }
+    return out;
+  }
+
   async function claimLocal(ids: string[]) {
     const claimed = await claimTaskRuns(deps.db, deps.owner, leaseMs, ids.length, ids);
     for (const c of claimed) backlog.push(c);
@@ -296,19 +343,32 @@ export function createExecutionService(deps: ServiceDeps) {
         context: (logger, signal, exit) => buildContext(state, c.run, task, logger, signal, exit),
       });
       const ex = state.execution;
-      const stmts = [completeStmt(completion), ...insertLogsStmt(logs, ex.namespace, ex.flowId)];
-      const rs = await deps.db.$client.batch(stmts, "write");
-      if (rs[0].rowsAffected === 0) return; // lease lost: someone else owns this run now
-      const run = state.runs.find((r) => r.id === c.run.id);
-      if (run) {
+      const stmts = [completeStmt(completion), LEASE_GUARD, ...insertLogsStmt(logs, ex.namespace, ex.flowId)];
+      // Applied to whichever state object is current when the completion is folded in (the
+      // cache may have been reloaded meanwhile, e.g. when a sweep re-claimed the execution).
+      const apply = (current: ExecState) => {
+        const run = current.runs.find((r) => r.id === c.run.id);
+        if (!run) return;
         Object.assign(run, {
           state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
-          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null,
+          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null, owner: null,
         });
         if (completion.exit) run.plan = { branches: [], concurrency: 0, exit: completion.exit };
-        events.emit("taskRun", ex, run);
-      }
+        events.emit("taskRun", current.execution, run);
+      };
       if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
+      if (deps.executor === false || stopped || !cache.has(c.run.executionId)) {
+        // No local executor holding this execution to fold the completion into: write it now.
+        const rs = await deps.db.$client.batch(stmts.filter((x) => x !== LEASE_GUARD), "write");
+        if (rs[0].rowsAffected > 0) apply(cache.get(c.run.executionId) ?? state);
+        void kick(c.run.executionId);
+        return;
+      }
+      // The completion is written in the same transaction as the executor's next decision:
+      // one write per task, and nothing decided on a completion that is not durable.
+      const queued = pending.get(c.run.executionId) ?? [];
+      queued.push({ stmts, apply });
+      pending.set(c.run.executionId, queued);
       void kick(c.run.executionId);
     } finally {
       running.delete(c.run.id);

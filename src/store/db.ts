@@ -19,7 +19,10 @@ const MIGRATIONS = join(import.meta.dir, "../../db/migrations");
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
   const isFile = opts.url.startsWith("file:");
   if (isFile) mkdirSync(dirname(opts.url.slice("file:".length)), { recursive: true });
-  const client = createClient({ url: opts.url, authToken: opts.authToken });
+  // One connection for an embedded file: SQLite has one writer anyway, the per-connection
+  // pragmas below then hold for every statement, and nothing can hit SQLITE_BUSY_SNAPSHOT
+  // between connections of the same process. (So no client.transaction(): use batch.)
+  const client = createClient({ url: opts.url, authToken: opts.authToken, ...(isFile ? { concurrency: 1, timeout: 10_000 } : {}) });
   if (isFile) {
     // WAL lets readers (the dashboard) run beside the writer; the busy timeout makes
     // several processes on one file wait for each other instead of failing with SQLITE_BUSY.

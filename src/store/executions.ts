@@ -59,13 +59,16 @@ export async function loadTaskRuns(db: Db, executionId: string): Promise<TaskRun
   return rs.rows.map(rowToTaskRun);
 }
 
-function insertRunStmt(r: TaskRun): InStatement {
+/** A run inserted with an owner is claimed by that instance's worker in the same write. */
+function insertRunStmt(r: TaskRun, leaseMs = 30_000): InStatement {
   return {
     sql: `INSERT INTO task_runs (id, execution_id, seq, parent_task_run_id, task_id, value, section, branch, iteration, state,
-      histories, attempts, outputs, plan, queued, run_at, start_date, end_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      histories, attempts, outputs, plan, queued, run_at, start_date, end_date, owner, lease_until, fence)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, ${r.owner ? `${DB_NOW} + ?` : "?"}, ?)`,
     args: [
       r.id, r.executionId, r.seq, r.parentTaskRunId, r.taskId, r.value, r.section, r.branch, r.iteration, r.state,
       toJson(r.histories), toJson(r.attempts), toJson(r.outputs), toJson(r.plan), r.queued ? 1 : 0, r.runAt, r.startDate, r.endDate,
+      r.owner ?? null, r.owner ? leaseMs : null, r.fence ?? 0,
     ],
   };
 }
@@ -114,6 +117,8 @@ export function insertLogsStmt(logs: LogEntry[], namespace: string, flowId: stri
 }
 
 export interface Persist {
+  /** Statements that go first (worker completions and their guards). */
+  before?: InStatement[];
   execution?: Execution;
   releaseExecution?: boolean;
   created: TaskRun[];
@@ -124,7 +129,7 @@ export interface Persist {
 
 /** Apply one executor pass atomically. */
 export async function persistEffects(db: Db, p: Persist, ns: string, flowId: string): Promise<void> {
-  const stmts: InStatement[] = [];
+  const stmts: InStatement[] = [...(p.before ?? [])];
   for (const r of p.created) stmts.push(insertRunStmt(r));
   for (const r of p.changed) stmts.push(updateRunStmt(r));
   if (p.execution) stmts.push(updateExecutionStmt(p.execution, p.releaseExecution ?? false));

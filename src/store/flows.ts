@@ -15,24 +15,35 @@ export interface StoredFlow {
 
 /**
  * Insert or update a flow. Returns the stored row and whether a new revision was made.
- * Runs in one write transaction so two saves cannot both take the same revision number.
+ * One write batch (BEGIN IMMEDIATE): the upsert bumps the revision only when the source
+ * changed, and the revision row is copied from the flow row, so two saves racing cannot
+ * take the same revision number.
  */
 export async function saveFlow(
   db: Db, f: { namespace: string; id: string; source: string; disabled?: boolean }, now = Date.now(),
 ): Promise<{ flow: StoredFlow; changed: boolean }> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(flows).where(and(eq(flows.namespace, f.namespace), eq(flows.id, f.id)));
-    if (current && !current.deleted && current.source === f.source) return { flow: current, changed: false };
-    const revision = (current?.revision ?? 0) + 1;
-    const row = { namespace: f.namespace, id: f.id, revision, source: f.source, disabled: f.disabled ?? false, deleted: false, updatedAt: now };
-    await tx.insert(flows).values(row).onConflictDoUpdate({
-      target: [flows.namespace, flows.id],
-      set: { revision, source: f.source, disabled: row.disabled, deleted: false, updatedAt: now },
-    });
-    await tx.insert(flowRevisions).values({ namespace: f.namespace, flowId: f.id, revision, source: f.source, createdAt: now })
-      .onConflictDoNothing();
-    return { flow: row, changed: true };
-  });
+  const key = [f.namespace, f.id];
+  const [upsert, , read] = await db.$client.batch([
+    {
+      sql: `INSERT INTO flows (namespace, id, revision, source, disabled, deleted, updated_at) VALUES (?, ?, 1, ?, ?, 0, ?)
+            ON CONFLICT (namespace, id) DO UPDATE SET revision = flows.revision + 1, source = excluded.source,
+              disabled = excluded.disabled, deleted = 0, updated_at = excluded.updated_at
+            WHERE flows.source != excluded.source OR flows.deleted = 1`,
+      args: [f.namespace, f.id, f.source, f.disabled ? 1 : 0, now],
+    },
+    {
+      sql: `INSERT OR IGNORE INTO flow_revisions (namespace, flow_id, revision, source, created_at)
+            SELECT namespace, id, revision, source, updated_at FROM flows WHERE namespace = ? AND id = ?`,
+      args: key,
+    },
+    { sql: "SELECT * FROM flows WHERE namespace = ? AND id = ?", args: key },
+  ], "write");
+  const r = read.rows[0];
+  const flow: StoredFlow = {
+    namespace: String(r.namespace), id: String(r.id), revision: Number(r.revision), source: String(r.source),
+    disabled: Boolean(r.disabled), deleted: Boolean(r.deleted), updatedAt: Number(r.updated_at),
+  };
+  return { flow, changed: upsert.rowsAffected > 0 };
 }
 
 export async function getFlow(db: Db, namespace: string, id: string, revision?: number): Promise<StoredFlow | undefined> {

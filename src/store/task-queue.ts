@@ -71,3 +71,14 @@ export async function requeueExpired(db: Db): Promise<number> {
   );
   return rs.rowsAffected;
 }
+
+/**
+ * Placed right after a fenced completion in a batch: if that UPDATE matched no row (the lease
+ * was lost), json() of invalid text raises an error and the whole transaction rolls back, so
+ * nothing decided on that completion is written. (SQLite has no RAISE outside triggers.)
+ */
+export const LEASE_GUARD = { sql: "SELECT CASE WHEN changes() = 0 THEN json('tern: lease lost') END", args: [] };
+
+export function isLeaseGuard(e: unknown): boolean {
+  return /malformed JSON/i.test(String((e as Error)?.message ?? e));
+}
