@@ -5,8 +5,10 @@ import { httpTasks } from "./http/index.ts";
 import { kvTasks } from "./kv/index.ts";
 import { notificationTasks } from "./notifications/index.ts";
 import { scriptTasks } from "./scripts/index.ts";
+import { sqlTasks } from "./sql/index.ts";
+import { storageTasks } from "./storage/index.ts";
 
-export const allTasks: TaskDefinition[] = [...coreTasks, ...kvTasks, ...httpTasks, ...scriptTasks, ...notificationTasks];
+export const allTasks: TaskDefinition[] = [...coreTasks, ...kvTasks, ...httpTasks, ...scriptTasks, ...notificationTasks, ...sqlTasks, ...storageTasks];
 
 const byType = new Map<string, TaskDefinition>();
 for (const def of allTasks) {

@@ -121,9 +121,29 @@ test("wait + returnOutputs answers with the finished execution's outputs; wait a
   expect((await fx.call("POST", "/api/v1/executions/webhook/hooks/fails/k", "x")).status).toBe(202);
 });
 
-// Kestra exposes an execution's trigger *variables* as `trigger` in task expressions; the
-// engine's executionVars (src/engine/variables.ts) still passes the whole {id,type,variables}.
-test.todo("trigger.body / trigger.date in task expressions (needs executionVars to expose execution.trigger.variables)");
+// Kestra exposes an execution's trigger *variables* as `trigger` in task expressions.
+test("trigger.body, trigger.headers and trigger.parameters reach task expressions", async () => {
+  await setup(`id: t
+namespace: hooks
+tasks:
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ trigger.body.name }}/{{ trigger.parameters.env[0] }}/{{ trigger.headers['x-demo'][0] }}"
+outputs:
+  - id: got
+    type: STRING
+    value: "{{ outputs.r.value }}"
+triggers:
+  - id: hook
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: k
+    wait: true
+    returnOutputs: true
+`);
+  const res = await fx.call("POST", "/api/v1/executions/webhook/hooks/t/k?env=prod", JSON.stringify({ name: "ada" }), { "x-demo": "yes" });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ got: "ada/prod/yes" });
+});
 
 test("a trigger disabled through the API answers 404", async () => {
   await setup(hookFlow("h", "key: k"));

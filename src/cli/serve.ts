@@ -10,6 +10,8 @@ import { parseFlows } from "../flow/index.ts";
 import { createTern, type Tern } from "../main.ts";
 import { createApp } from "../server/app.ts";
 import { createUi } from "../server/ui/index.ts";
+import { createTernScheduler, createTernTriggerAdmin, triggerRenderer } from "../scheduler/index.ts";
+import { createWebhooks } from "../webhooks/app.ts";
 import { listFlows } from "../store/flows.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -42,9 +44,25 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   // The service runs what the role asks for (executor, worker); loops stop with the process.
   tern.service.start(config.tickMs);
+  // Schedules run where the role is all or scheduler; Flow triggers react to executions that
+  // end in this process (and a sweep catches the others).
+  const scheduler = createTernScheduler(tern);
+  if (config.role === "all" || config.role === "scheduler") scheduler.start();
+  else if (config.role === "worker") scheduler.flowTriggers.attach(tern.service.events);
+  const webhooks = createWebhooks({
+    db: tern.db, service: tern.service, flows: tern.flows, renderer: triggerRenderer(tern), maxBodyBytes: config.maxBodyBytes,
+  });
+  const flowChanged = (namespace: string, flowId: string) => {
+    webhooks.invalidate(namespace, flowId);
+    void scheduler.syncFlow(namespace, flowId).catch((e: Error) => console.error(`[tern] trigger sync of ${namespace}.${flowId}: ${e.message}`));
+  };
+  tern.flows.onChange(flowChanged);
   let alive = true;
   // The dashboard (/ and /ui) is mounted after the API routes through the app's hook.
-  const app = createApp({ tern, loopsAlive: () => alive, mountUi: (a) => a.route("/", createUi({ tern })) });
+  const app = createApp({
+    tern, loopsAlive: () => alive, mountUi: (a) => a.route("/", createUi({ tern })),
+    webhooks, triggers: { admin: createTernTriggerAdmin(tern), onChange: flowChanged },
+  });
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
@@ -71,6 +89,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     void server.stop(false);
     alive = false;
     try {
+      await scheduler.stop();
       await tern.service.stop(graceMs);
       await tern.close();
     } finally {

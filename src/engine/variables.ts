@@ -70,7 +70,8 @@ export function executionVars(src: VarsSource, outputs = outputsMap(src)): Recor
     outputs,
     vars: execution.variables,
     labels: labelsMap(execution),
-    trigger: execution.trigger ?? undefined,
+    // Kestra exposes the trigger's variables (date, body, headers, executionId …) as `trigger`.
+    trigger: (execution.trigger?.variables as Record<string, unknown> | undefined) ?? undefined,
     envs: src.envs ?? {},
     tasks: tasksMap(src),
   };

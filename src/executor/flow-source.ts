@@ -2,11 +2,22 @@
 import type { FlowModel } from "../engine/model.ts";
 import { parseFlow } from "../flow/index.ts";
 import type { Db } from "../store/db.ts";
-import { getFlow, saveFlow } from "../store/flows.ts";
+import { deleteFlow, getFlow, saveFlow } from "../store/flows.ts";
 
 export function createFlowSource(db: Db) {
   const cache = new Map<string, FlowModel>();
   const key = (ns: string, id: string, rev: number) => `${ns}\u0000${id}\u0000${rev}`;
+  /** Told after a flow is saved with a change or deleted (webhook keys, schedules). */
+  const listeners = new Set<(namespace: string, id: string) => void>();
+  const changedFlow = (ns: string, id: string) => {
+    for (const l of listeners) {
+      try {
+        l(ns, id);
+      } catch (e) {
+        console.error(`[tern] flow change listener failed: ${(e as Error).message}`);
+      }
+    }
+  };
 
   function toModel(source: string, revision: number, file: string): FlowModel {
     const parsed = parseFlow(source, file);
@@ -38,7 +49,18 @@ export function createFlowSource(db: Db) {
       const { flow, changed } = await saveFlow(db, { namespace: f.namespace, id: f.id, source, disabled: f.disabled === true });
       const model = { ...f, revision: flow.revision };
       cache.set(key(f.namespace, f.id, flow.revision), model);
+      if (changed) changedFlow(f.namespace, f.id);
       return { model, changed };
+    },
+    /** Delete a flow (revisions and executions stay); false if there was none. */
+    async remove(namespace: string, id: string): Promise<boolean> {
+      const done = await deleteFlow(db, namespace, id);
+      if (done) changedFlow(namespace, id);
+      return done;
+    },
+    onChange(listener: (namespace: string, id: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

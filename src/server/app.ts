@@ -14,6 +14,7 @@ import type { ApiDeps } from "./api/common.ts";
 import { AppError, errorBody, notFound, onError, tooLarge } from "./errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { honoPath, parseQuery, type RouteDef } from "./route.ts";
+import { triggerRoutes, type TriggersApiDeps } from "./triggers-api.ts";
 
 export interface AppDeps {
   tern: ApiDeps["tern"];
@@ -21,6 +22,10 @@ export interface AppDeps {
   loopsAlive?: () => boolean;
   /** The dashboard mounts its routes (at / and /ui) here, after the API. */
   mountUi?(app: Hono): void;
+  /** /api/v1/triggers (search, enable/disable, backfill): present where a scheduler runs. */
+  triggers?: TriggersApiDeps;
+  /** The webhook endpoints (/api/v1/executions/webhook/…), authenticated by key and signature. */
+  webhooks?: { app: Hono };
   version?: string;
 }
 
@@ -39,6 +44,7 @@ export function createApp(deps: AppDeps) {
     ...executionRoutes(api),
     ...logRoutes(api),
     ...namespaceRoutes(api),
+    ...(deps.triggers ? triggerRoutes(deps.triggers) : []),
   ];
   const app = new Hono();
   app.onError(onError);
@@ -47,6 +53,8 @@ export function createApp(deps: AppDeps) {
   // 413 before anything reads the body: Content-Length is checked up front, a chunked body
   // is counted while it streams in.
   const max = deps.tern.config.maxBodyBytes;
+  // Webhooks first: they have their own body limit, rate limits and authentication.
+  if (deps.webhooks) app.route("/", deps.webhooks.app);
   app.use("/api/*", bodyLimit({ maxSize: max, onError: () => { throw tooLarge(max); } }));
 
   for (const r of routes) {

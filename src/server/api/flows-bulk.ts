@@ -2,7 +2,7 @@
 // shape, and replacing a namespace's flows (all documents are validated before any is stored).
 import { parseAllDocuments } from "yaml";
 import { parseFlows } from "../../flow/index.ts";
-import { deleteFlow, getFlow, listFlows } from "../../store/flows.ts";
+import { getFlow, listFlows } from "../../store/flows.ts";
 import { invalid } from "../errors.ts";
 import { flowJson, type ApiDeps } from "./common.ts";
 
@@ -63,7 +63,7 @@ export async function replaceNamespace(deps: ApiDeps, namespace: string, source:
   if (remove) {
     // Exactly this namespace: child namespaces are deployed (and pruned) on their own.
     for (const f of await listFlows(deps.tern.db, { namespace })) {
-      if (f.namespace === namespace && !seen.has(f.id)) await deleteFlow(deps.tern.db, namespace, f.id);
+      if (f.namespace === namespace && !seen.has(f.id)) await deps.tern.flows.remove(namespace, f.id);
     }
   }
   return out;

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { parseFlow } from "../../flow/index.ts";
 import type { FlowError } from "../../flow/index.ts";
-import { deleteFlow, getFlow, listFlows, listRevisions } from "../../store/flows.ts";
+import { getFlow, listFlows, listRevisions } from "../../store/flows.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { bool, defineRoute, paging, type RouteDef } from "../route.ts";
 import { Flow, paged, ValidateResult } from "../schemas.ts";
@@ -110,7 +110,7 @@ export function flowRoutes(deps: ApiDeps): RouteDef[] {
       responses: { 204: { description: "deleted" } },
       async handler(c) {
         const namespace = c.req.param("namespace")!, id = c.req.param("id")!;
-        if (!(await deleteFlow(db, namespace, id))) throw notFound(`flow '${namespace}.${id}'`);
+        if (!(await deps.tern.flows.remove(namespace, id))) throw notFound(`flow '${namespace}.${id}'`);
         return c.body(null, 204);
       },
     }),
