@@ -233,6 +233,19 @@ export const apiTokens = sqliteTable("api_tokens", {
   lastUsedAt: integer("last_used_at"),
 });
 
+/** Dashboard sessions: the cookie holds a random token, the table its SHA-256 (a leaked
+ * database does not hand out live sessions). */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
 export const audit = sqliteTable(
   "audit",
   {
