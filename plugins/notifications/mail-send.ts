@@ -22,7 +22,9 @@ export default defineTask({
   description: "Send an email (HTML and/or plain text, attachments from internal storage) through an SMTP server.",
   schema: z.object({
     host: z.string().meta({ description: "SMTP server host" }),
-    port: z.coerce.number().int().positive().default(25),
+    // A number, or digits (a rendered `{{ inputs.port }}`); not z.coerce, which would turn an
+    // unrendered expression into NaN at validation time instead of letting it through.
+    port: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]).default(25),
     username: z.string().optional(),
     password: z.string().optional(),
     transportStrategy: z
