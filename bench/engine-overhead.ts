@@ -1,6 +1,6 @@
 // Engine overhead: ms per task for 200 sequential Return tasks and a ForEach over 1,000 values,
 // beside the time of one single-row write transaction on the same database, same run.
-// Usage: bun bench/engine-overhead.ts   (appends to bench/RESULTS.md)
+// Usage: bun bench/engine-overhead.ts [--dry]   (appends to bench/RESULTS.md unless --dry)
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,4 +65,4 @@ const report = [
   "Target: under 5 write-equivalents per task run.",
 ].join("\n");
 console.log(report);
-appendFileSync(join(import.meta.dir, "RESULTS.md"), report + "\n");
+if (!process.argv.includes("--dry")) appendFileSync(join(import.meta.dir, "RESULTS.md"), report + "\n");

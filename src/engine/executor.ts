@@ -202,10 +202,12 @@ interface ListProgress {
 function listProgress(tasks: TaskDef[], runs: TaskRun[]): ListProgress {
   const states: string[] = [];
   let first = true;
+  // The latest run of each task id (a restarted task has several).
+  const latest = new Map<string, TaskRun>();
+  for (const r of runs) latest.set(r.taskId, r);
   for (const t of tasks) {
     if (t.disabled === true) continue;
-    let run: TaskRun | undefined;
-    for (const r of runs) if (r.taskId === t.id) run = r;
+    const run = latest.get(t.id);
     if (!run) return { status: first ? "notStarted" : "pending", state: worstState(states), next: t };
     first = false;
     if (!isTerminal(run.state)) return { status: "running", state: worstState(states) };
@@ -245,7 +247,9 @@ async function walkScope(
   const iteration = plan.iteration ?? 0;
   const main = childrenOf(w, parent, "main", iteration);
   await advanceChildren(w, main);
-  const progress = plan.branches.map((b, i) => listProgress(b.tasks, main.filter((r) => r.branch === i)));
+  const byBranch = new Map<number, TaskRun[]>();
+  for (const r of main) push(byBranch, r.branch, r);
+  const progress = plan.branches.map((b, i) => listProgress(b.tasks, byBranch.get(i) ?? []));
   const failed = progress.some((p) => p.status === "failed");
   if (!failed || plan.continueOnFailure) {
     let active = progress.filter((p) => p.status === "running" || p.status === "pending").length;
@@ -258,8 +262,8 @@ async function walkScope(
       }
     }
   }
-  const running = progress.some((p) => p.status === "running" || p.status === "pending" ||
-    (p.status === "notStarted" && (!failed || plan.continueOnFailure) && !blocked(plan.branches[progress.indexOf(p)], progress)));
+  const running = progress.some((p, i) => p.status === "running" || p.status === "pending" ||
+    (p.status === "notStarted" && (!failed || plan.continueOnFailure) && !blocked(plan.branches[i], progress)));
   if (running) return { done: false, state: "RUNNING" };
   const mainState = failed
     ? worstState(progress.filter((p) => p.status === "failed").map((p) => p.state))

@@ -55,9 +55,31 @@ export function labelsMap(execution: Execution): Record<string, string> {
   return Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
 }
 
-export function executionVars(src: VarsSource, outputs = outputsMap(src)): Record<string, unknown> {
+/**
+ * Define `key` as computed on first read and then kept. `outputs` and `tasks` cost a walk over
+ * every task run: most expressions never read them, and a ForEach over n values would otherwise
+ * pay O(n) per iteration.
+ */
+function lazy(obj: Record<string, unknown>, key: string, make: () => unknown): void {
+  let value: unknown;
+  let made = false;
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!made) (value = make()), (made = true);
+      return value;
+    },
+    set(v) {
+      value = v;
+      made = true;
+    },
+  });
+}
+
+export function executionVars(src: VarsSource, outputs?: Record<string, unknown>): Record<string, unknown> {
   const { flow, execution } = src;
-  return {
+  const vars: Record<string, unknown> = {
     flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision, tenantId: "main" },
     execution: {
       id: execution.id,
@@ -67,14 +89,15 @@ export function executionVars(src: VarsSource, outputs = outputsMap(src)): Recor
     },
     // Kestra defines `inputs` only for flows that declare inputs (strict mode then fails on it).
     ...(flow.inputs?.length || Object.keys(execution.inputs).length ? { inputs: execution.inputs } : {}),
-    outputs,
     vars: execution.variables,
     labels: labelsMap(execution),
     // Kestra exposes the trigger's variables (date, body, headers, executionId …) as `trigger`.
     trigger: (execution.trigger?.variables as Record<string, unknown> | undefined) ?? undefined,
     envs: src.envs ?? {},
-    tasks: tasksMap(src),
   };
+  lazy(vars, "outputs", () => outputs ?? outputsMap(src));
+  lazy(vars, "tasks", () => tasksMap(src));
+  return vars;
 }
 
 /** Variables for one task run: the execution's plus task, taskrun, parent and parents. */
@@ -84,16 +107,19 @@ export function taskRunVars(
   taskType: string,
   base = executionVars(src),
 ): Record<string, unknown> {
-  const outputs = base.outputs as Record<string, unknown>;
   // `parents` lists the enclosing loop iterations, innermost first: ancestors that carry an
   // iteration value (Kestra's each-switch test reads parents[1] across a Switch and a ForEach).
   const parents: Record<string, unknown>[] = [];
   for (let p = run.parentTaskRunId ? src.runById.get(run.parentTaskRunId) : undefined; p; ) {
-    if (p.value !== null) parents.push({ taskrun: { id: p.id, value: p.value }, outputs: outputs[p.taskId] ?? {} });
+    const parent: Record<string, unknown> = { taskrun: { id: p.id, value: p.value } };
+    const taskId = p.taskId;
+    lazy(parent, "outputs", () => (base.outputs as Record<string, unknown>)[taskId] ?? {});
+    if (p.value !== null) parents.push(parent);
     p = p.parentTaskRunId ? src.runById.get(p.parentTaskRunId) : undefined;
   }
-  const vars: Record<string, unknown> = {
-    ...base,
+  // Copy the base's properties as they are (its lazy ones stay lazy).
+  const vars = Object.defineProperties({} as Record<string, unknown>, Object.getOwnPropertyDescriptors(base));
+  Object.assign(vars, {
     task: { id: run.taskId, type: taskType },
     taskrun: {
       id: run.id,
@@ -105,7 +131,7 @@ export function taskRunVars(
       iteration: run.iteration,
     },
     parents,
-  };
+  });
   if (parents.length) vars.parent = parents[0];
   return vars;
 }

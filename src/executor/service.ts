@@ -102,8 +102,16 @@ export function createExecutionService(deps: ServiceDeps) {
     return state;
   }
 
+  // Runs are only ever appended to a state's list (and updated in place): the id index is
+  // rebuilt when the list grew, not for every expression.
+  const indexes = new WeakMap<TaskRun[], Map<string, TaskRun>>();
   function source(state: ExecState): VarsSource {
-    return { ...state, runById: new Map(state.runs.map((r) => [r.id, r])), envs: deps.envs };
+    let runById = indexes.get(state.runs);
+    if (!runById || runById.size !== state.runs.length) {
+      runById = new Map(state.runs.map((r) => [r.id, r]));
+      indexes.set(state.runs, runById);
+    }
+    return { ...state, runById, envs: deps.envs };
   }
 
   function varsFor(state: ExecState, run: TaskRun | null): Vars {
@@ -196,7 +204,7 @@ export function createExecutionService(deps: ServiceDeps) {
     const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
     await persistEffects(deps.db, {
       before,
-      execution: fx.executionChanged || fx.created.length || fx.changed.size ? ex : undefined,
+      execution: fx.executionChanged || done ? ex : undefined,
       releaseExecution: done,
       created: fx.created, changed: fx.changed, logs: fx.logs, extra: subStmts,
     }, ex.namespace, ex.flowId);

@@ -5,6 +5,7 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as schema from "../../db/schema.ts";
+import { installStatementCache } from "./statement-cache.ts";
 
 export type Db = LibSQLDatabase<typeof schema> & { $client: Client };
 
@@ -18,7 +19,10 @@ const MIGRATIONS = join(import.meta.dir, "../../db/migrations");
 
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
   const isFile = opts.url.startsWith("file:");
-  if (isFile) mkdirSync(dirname(opts.url.slice("file:".length)), { recursive: true });
+  if (isFile) {
+    mkdirSync(dirname(opts.url.slice("file:".length)), { recursive: true });
+    installStatementCache();
+  }
   // One connection for an embedded file: SQLite has one writer anyway, the per-connection
   // pragmas below then hold for every statement, and nothing can hit SQLITE_BUSY_SNAPSHOT
   // between connections of the same process. (So no client.transaction(): use batch.)

@@ -1,0 +1,33 @@
+// Prepared-statement reuse for the embedded database. @libsql/client prepares every statement
+// afresh on each call (sqlite3_prepare is about half of the engine's database time: the same
+// few dozen SQL texts run for every task). libsql's Database is better-sqlite3-shaped, whose
+// statements are made to be reused, so each connection keeps its prepared statements by SQL
+// text. The client runs each statement synchronously to completion before the next, so one
+// statement object is never in use twice at the same time. Remote (sqld) URLs are untouched.
+import Database from "libsql";
+
+const MAX_PER_CONNECTION = 512;
+const CACHE = Symbol("tern.statements");
+
+interface CachingDatabase {
+  [CACHE]?: Map<string, unknown>;
+}
+
+let installed = false;
+
+export function installStatementCache(): void {
+  if (installed) return;
+  installed = true;
+  const proto = (Database as unknown as { prototype: { prepare(sql: string): unknown } }).prototype;
+  const prepare = proto.prepare;
+  proto.prepare = function (this: CachingDatabase, sql: string) {
+    const cache = (this[CACHE] ??= new Map());
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = prepare.call(this, sql);
+      // Ad-hoc SQL (multi-row inserts of varying size) stops being cached once the map is full.
+      if (cache.size < MAX_PER_CONNECTION) cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
