@@ -64,6 +64,10 @@ export const executions = sqliteTable(
     index("executions_state_idx").on(t.state, t.createdAt),
     index("executions_created_idx").on(t.createdAt),
     uniqueIndex("executions_dedup_idx").on(t.dedupKey),
+    // Unfinished executions only: what the executors' pick-up and recovery scan.
+    index("executions_active_idx")
+      .on(t.owner, t.leaseUntil)
+      .where(sql`state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`),
   ],
 );
 

@@ -17,6 +17,7 @@ import {
   claimExecution, findOrphanExecutions, insertExecutionStmt, insertTaskRunsStmts, insertLogsStmt, loadExecution, loadTaskRuns,
   persistEffects, releaseLeases, renewLeases, setKillRequested, updateLabels,
 } from "../store/executions.ts";
+import { groupWrite } from "../store/group-write.ts";
 import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, requeueExpired, type Claimed } from "../store/task-queue.ts";
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   newId?: () => string;
   envs?: Record<string, string>;
   workerConcurrency?: number;
+  /** Executions with executor passes in flight beyond which new ones are deferred (default 64). */
+  maxBusy?: number;
   /** Local folder <-> internal storage for WorkingDirectory inputFiles/outputFiles. */
   files?: {
     write(scope: FileScope, dir: string, files: Record<string, string>): Promise<void>;
@@ -120,6 +123,34 @@ export function createExecutionService(deps: ServiceDeps) {
     return taskRunVars(src, run, taskById(state.flow, run.taskId).type);
   }
 
+  /** More executions with passes in flight than this, and new ones wait in the database. */
+  const maxBusy = deps.maxBusy ?? 64;
+  let deferred = false;
+  let pickingUp = false;
+
+  /** Claim unowned executions (deferred by create, or left by a dead instance) while there is room. */
+  async function pickUp() {
+    if (pickingUp || stopped || deps.executor === false) return;
+    pickingUp = true;
+    try {
+      const room = maxBusy - busy.size;
+      if (room <= 0) return;
+      const ids = await findOrphanExecutions(deps.db, deps.owner, room);
+      if (ids.length < room) deferred = false;
+      for (const id of ids) {
+        if (busy.has(id)) continue;
+        if (await claimExecution(deps.db, id, deps.owner, leaseMs)) {
+          cache.delete(id);
+          void kick(id);
+        }
+      }
+    } catch (e) {
+      console.error("[tern] pick-up failed:", (e as Error).message);
+    } finally {
+      pickingUp = false;
+    }
+  }
+
   /** Run one executor pass; passes on one execution never overlap, extra requests coalesce. */
   function kick(id: string): Promise<void> {
     if (stopped || deps.executor === false) return Promise.resolve();
@@ -138,6 +169,7 @@ export function createExecutionService(deps: ServiceDeps) {
         console.error(`[tern] executor error on ${id}:`, e);
       } finally {
         busy.delete(id);
+        if (deferred && busy.size < maxBusy / 2) void pickUp();
       }
     })();
     busy.set(id, p);
@@ -456,15 +488,7 @@ export function createExecutionService(deps: ServiceDeps) {
     try {
       await renewLeases(deps.db, deps.owner, leaseMs);
       await requeueExpired(deps.db);
-      if (deps.executor !== false) {
-        for (const id of await findOrphanExecutions(deps.db, deps.owner)) {
-          if (busy.has(id)) continue;
-          if (await claimExecution(deps.db, id, deps.owner, leaseMs)) {
-            cache.delete(id);
-            void kick(id);
-          }
-        }
-      }
+      await pickUp();
       await claimRemote();
     } catch (e) {
       console.error("[tern] sweep failed:", (e as Error).message);
@@ -478,13 +502,20 @@ export function createExecutionService(deps: ServiceDeps) {
     async create(req: NewExecution, runs: TaskRun[] = []): Promise<Execution> {
       const execution = newExecutionRecord({ ...req, id: req.id ?? newId() }, now());
       for (const r of runs) r.executionId = execution.id;
-      await deps.db.$client.batch([
-        insertExecutionStmt(execution, { owner: deps.owner, leaseMs, dedupKey: req.dedupKey }), ...insertTaskRunsStmts(runs),
-      ], "write");
-      cache.set(execution.id, { flow: req.flow, execution, runs });
+      // Take it on now if the executor keeps up; otherwise it is stored unowned and picked up
+      // (here or by another instance) as passes drain: accepted at once, run at the pace the
+      // machine allows, memory bounded.
+      const admit = deps.executor !== false && !stopped && busy.size + backlog.length < maxBusy;
+      await groupWrite(deps.db, [
+        insertExecutionStmt(execution, { owner: admit ? deps.owner : undefined, leaseMs, dedupKey: req.dedupKey }),
+        ...insertTaskRunsStmts(runs),
+      ]);
       events.emit("execution", execution);
-      void kick(execution.id);
-      return execution;
+      if (admit) {
+        cache.set(execution.id, { flow: req.flow, execution, runs });
+        void kick(execution.id);
+      } else deferred = true;
+      return { ...execution };
     },
     kick,
     async kill(id: string): Promise<boolean> {

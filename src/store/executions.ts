@@ -3,6 +3,7 @@
 import type { InStatement, Row } from "@libsql/client";
 import type { Execution, LogEntry, TaskRun } from "../engine/model.ts";
 import type { Db } from "./db.ts";
+import { groupWrite } from "./group-write.ts";
 import { fromJson, toJson } from "./json.ts";
 
 const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
@@ -134,9 +135,7 @@ export async function persistEffects(db: Db, p: Persist, ns: string, flowId: str
   for (const r of p.changed) stmts.push(updateRunStmt(r));
   if (p.execution) stmts.push(updateExecutionStmt(p.execution, p.releaseExecution ?? false));
   stmts.push(...insertLogsStmt(p.logs, ns, flowId), ...(p.extra ?? []));
-  if (stmts.length === 0) return;
-  if (stmts.length === 1) await db.$client.execute(stmts[0]);
-  else await db.$client.batch(stmts, "write");
+  await groupWrite(db, stmts);
 }
 
 export async function setKillRequested(db: Db, id: string): Promise<boolean> {

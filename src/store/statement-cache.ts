@@ -13,6 +13,39 @@ interface CachingDatabase {
   [CACHE]?: Map<string, unknown>;
 }
 
+interface Statement {
+  raw(toggle?: boolean): Statement;
+  columns(): unknown[];
+}
+
+/**
+ * The client asks every statement for raw mode (which throws for statements that return no
+ * rows: that is how it tells them apart) and for its columns, on every call. Both answers are
+ * fixed for a prepared statement, so the first ones are kept: a write no longer pays for a
+ * native exception, a read not for its column list twice.
+ */
+function remember(stmt: Statement): Statement {
+  const raw = stmt.raw.bind(stmt);
+  let refusal: unknown;
+  let rawOn = false;
+  stmt.raw = (toggle = true) => {
+    if (refusal !== undefined) throw refusal;
+    if (toggle === rawOn) return stmt;
+    try {
+      raw(toggle);
+      rawOn = toggle;
+      return stmt;
+    } catch (e) {
+      refusal = e;
+      throw e;
+    }
+  };
+  const columns = stmt.columns.bind(stmt);
+  let cols: unknown[] | undefined;
+  stmt.columns = () => (cols ??= columns());
+  return stmt;
+}
+
 let installed = false;
 
 export function installStatementCache(): void {
@@ -24,9 +57,9 @@ export function installStatementCache(): void {
     const cache = (this[CACHE] ??= new Map());
     let stmt = cache.get(sql);
     if (stmt === undefined) {
-      stmt = prepare.call(this, sql);
+      stmt = prepare.call(this, sql) as Statement;
       // Ad-hoc SQL (multi-row inserts of varying size) stops being cached once the map is full.
-      if (cache.size < MAX_PER_CONNECTION) cache.set(sql, stmt);
+      if (cache.size < MAX_PER_CONNECTION) cache.set(sql, remember(stmt as Statement));
     }
     return stmt;
   };

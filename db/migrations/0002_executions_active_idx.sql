@@ -1,0 +1,1 @@
+CREATE INDEX `executions_active_idx` ON `executions` (`owner`,`lease_until`) WHERE state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED');
