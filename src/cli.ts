@@ -16,9 +16,17 @@ Commands:
   deploy <dir> [--namespace NS] [--delete] [--server URL]
                          replace a namespace's flows on a server with the flows of a directory
   secret set <NAME> [value] [--namespace NS]   store an encrypted secret (value from stdin if omitted)
+  secret list|delete [NAME] [--namespace NS]   secret names (never values); delete one
+  secret rotate          re-encrypt every secret under TERN_SECRET_KEY (old keys: TERN_SECRET_KEY_PREVIOUS)
+  user add <NAME> --role admin|editor|operator|viewer [--namespace PREFIX]
+                         add a dashboard/API user (password from stdin); also user list|grant|passwd|delete
+  token create <NAME> --role R [--namespace PREFIX]
+                         create an API token and print it once; also token list|delete
 
 Options: --data DIR (or TERN_DATA) moves the data directory (default ./data);
-TERN_DATABASE_URL uses a libSQL server instead of the embedded file.`;
+TERN_DATABASE_URL uses a libSQL server instead of the embedded file.
+Auth: TERN_ADMIN_USER/TERN_ADMIN_PASSWORD create the first admin on start; with no user or
+token, serve answers on loopback only (see docs/security.md).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./cli/deploy.ts")).deployCommand(rest);
     case "secret":
       return (await import("./cli/secret.ts")).secretCommand(rest);
+    case "user":
+      return (await import("./cli/user.ts")).userCommand(rest);
+    case "token":
+      return (await import("./cli/user.ts")).tokenCommand(rest);
     case undefined:
     case "help":
     case "--help":

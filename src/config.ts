@@ -17,6 +17,15 @@ const ConfigSchema = z.object({
   secretKey: z.string().optional(),
   maxBodyBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   instanceId: z.string().optional(),
+  /** First admin, created on first start when no such user exists (TERN_ADMIN_USER/PASSWORD). */
+  adminUser: z.string().min(1).optional(),
+  adminPassword: z.string().min(8, "TERN_ADMIN_PASSWORD: at least 8 characters").optional(),
+  /** API requests per second per user or token (burst: twice that). */
+  apiRatePerSec: z.coerce.number().min(0.1).default(50),
+  /** Take the client address from X-Forwarded-For (behind a proxy such as Fly's). */
+  trustProxy: z.enum(["0", "1", "true", "false"]).default("0").transform((v) => v === "1" || v === "true"),
+  /** Serve a non-loopback address without users (a proxy in front authenticates). */
+  allowInsecureBind: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -37,6 +46,11 @@ export function loadConfig(flags: Record<string, string | undefined>, env: Recor
     secretKey: env.TERN_SECRET_KEY,
     maxBodyBytes: env.TERN_MAX_BODY_BYTES,
     instanceId: env.TERN_INSTANCE_ID,
+    adminUser: env.TERN_ADMIN_USER || undefined,
+    adminPassword: env.TERN_ADMIN_PASSWORD || undefined,
+    apiRatePerSec: env.TERN_API_RATE,
+    trustProxy: env.TERN_TRUST_PROXY,
+    allowInsecureBind: env.TERN_ALLOW_INSECURE_BIND,
   });
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -1,6 +1,8 @@
 // Small building blocks shared by the pages: state badges, times, durations, labels, pager,
 // error boxes and the CSRF field every state-changing form carries.
-import type { Child } from "hono/jsx";
+import { useContext, type Child } from "hono/jsx";
+import { RequestContext } from "hono/jsx-renderer";
+import { csrfTokenOf } from "../src/auth/csrf.ts";
 
 const TERMINAL = new Set(["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRIED", "SKIPPED"]);
 export const isTerminalState = (s: string) => TERMINAL.has(s);
@@ -43,9 +45,9 @@ export function Labels({ labels, link }: { labels: { key: string; value: string 
   );
 }
 
-/** Where a CSRF token goes once auth exists: every POST form renders this field. */
-export function Csrf({ token }: { token?: string }) {
-  return <input type="hidden" name="_csrf" value={token ?? ""} />;
+/** The request's CSRF token (src/auth/csrf.ts): every POST form renders this field. */
+export function Csrf() {
+  return <input type="hidden" name="_csrf" value={csrfTokenOf(useContext(RequestContext))} />;
 }
 
 export function ErrorBox({ title, messages }: { title: string; messages: string[] }) {

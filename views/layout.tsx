@@ -1,6 +1,7 @@
 // The page shell: head, navigation and main area. Every full page goes through Layout; htmx
 // requests get the inner fragment only (see src/server/ui/render.ts).
 import type { Child } from "hono/jsx";
+import { CsrfMeta, SessionBar } from "./session.tsx";
 
 export const NAV = [
   { href: "/", label: "Overview", key: "overview" },
@@ -29,7 +30,9 @@ export function Layout({ title, active, children, scripts = [] }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {/* 4xx/5xx fragments are readable messages, so htmx may swap them (htmx 4 default). */}
-        <meta name="htmx-config" content='{"defaultTimeout": 30000}' />
+        {/* Requests only to this origin (htmx 4's default, pinned); app.js adds the CSRF header. */}
+        <meta name="htmx-config" content='{"defaultTimeout": 30000, "mode": "same-origin"}' />
+        <CsrfMeta />
         <title>{`${title} · Tern`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" />
@@ -45,6 +48,7 @@ export function Layout({ title, active, children, scripts = [] }: LayoutProps) {
               <li><a href={n.href} class={n.key === active ? "active" : undefined} aria-current={n.key === active ? "page" : undefined}>{n.label}</a></li>
             ))}
           </ul>
+          <SessionBar />
         </nav>
         <main id="main">{children}</main>
       </body>

@@ -13,6 +13,8 @@ import { createUi } from "../server/ui/index.ts";
 import { createTernScheduler, createTernTriggerAdmin, triggerRenderer } from "../scheduler/index.ts";
 import { createWebhooks } from "../webhooks/app.ts";
 import { listFlows } from "../store/flows.ts";
+import { hasCredentials } from "../store/auth.ts";
+import { ensureFirstAdmin } from "../auth/accounts.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 /** Requests that may stay open for long (SSE, ?wait=true): exempt from the idle timeout. */
@@ -28,16 +30,20 @@ export async function serveCommand(args: string[]): Promise<number> {
     },
   });
   const config = configFrom(values);
-  const env = process.env;
-  if (!isLoopback(config.host) && !env.TERN_AUTH && env.TERN_ALLOW_INSECURE_BIND !== "1") {
-    console.error(
-      `tern serve: refusing to listen on ${config.host}: the API has no authentication yet, so anyone who can reach ` +
-        `this address could run flows. Bind 127.0.0.1 (the default), configure TERN_AUTH, or set TERN_ALLOW_INSECURE_BIND=1.`,
-    );
-    return 2;
-  }
   const graceMs = Math.max(0, Number(values.grace) * 1000 || 0);
   const tern = await createTern(config);
+  if (await ensureFirstAdmin(tern.db, config)) console.log(`tern: created the first admin "${config.adminUser}" (TERN_ADMIN_USER)`);
+  // Beyond loopback, someone must be able to log in: otherwise anyone could run flows.
+  if (!isLoopback(config.host) && !config.allowInsecureBind && !(await hasCredentials(tern.db))) {
+    console.error(
+      `tern serve: refusing to listen on ${config.host}: no user or API token is configured, so anyone who can reach this ` +
+        `address could run flows. Set TERN_ADMIN_USER and TERN_ADMIN_PASSWORD (the first admin is created on start), or run ` +
+        `\`tern user add NAME --role admin\`; or bind 127.0.0.1 (the default). TERN_ALLOW_INSECURE_BIND=1 skips this check ` +
+        `(only behind a proxy that authenticates every request).`,
+    );
+    await tern.close();
+    return 2;
+  }
   const fresh = (await listFlows(tern.db)).length === 0;
   if (config.flowsDir) await loadFlowFiles(tern, config.flowsDir);
   if (fresh && isDir(EXAMPLES)) await loadFlowFiles(tern, EXAMPLES);
@@ -73,7 +79,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     maxRequestBodySize: Math.max(config.maxBodyBytes * 2, 128 * 1024 * 1024),
     fetch(req, srv) {
       if (LONG_LIVED.test(req.url)) srv.timeout(req, 0);
-      return app.fetch(req);
+      return app.fetch(req, srv);
     },
   });
   // performance.now() counts from process start: the whole start-up, imports included.

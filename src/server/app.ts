@@ -2,6 +2,11 @@
 // document generated from the same table, body limits and the one error handler.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { auditRoutes, mountAuditPage } from "../auth/audit-api.tsx";
+import { browserProtection } from "../auth/csrf.ts";
+import { createAuth, type AuthDeps } from "../auth/guard.ts";
+import { mountLogin } from "../auth/login.tsx";
+import { uiGuard } from "../auth/ui-access.ts";
 import type { Tern } from "../main.ts";
 import { createKvStore } from "../store/kv.ts";
 import { executionOpRoutes } from "./api/execution-ops.ts";
@@ -27,6 +32,8 @@ export interface AppDeps {
   /** The webhook endpoints (/api/v1/executions/webhook/…), authenticated by key and signature. */
   webhooks?: { app: Hono };
   version?: string;
+  /** Overrides of the auth settings (tests: login rate); the rest comes from the config. */
+  auth?: Partial<AuthDeps>;
 }
 
 export function createApp(deps: AppDeps) {
@@ -45,10 +52,14 @@ export function createApp(deps: AppDeps) {
     ...logRoutes(api),
     ...namespaceRoutes(api),
     ...(deps.triggers ? triggerRoutes(deps.triggers) : []),
+    ...auditRoutes(deps.tern.db),
   ];
+  // Every route's `access` is enforced by one guard (src/auth); webhooks authenticate by key.
+  const auth = createAuth({ db: deps.tern.db, config: deps.tern.config, ...deps.auth });
   const app = new Hono();
   app.onError(onError);
   app.notFound((c) => c.json(errorBody(notFound(`${c.req.method} ${c.req.path}`)), 404));
+  app.use("*", browserProtection());
 
   // 413 before anything reads the body: Content-Length is checked up front, a chunked body
   // is counted while it streams in.
@@ -58,12 +69,17 @@ export function createApp(deps: AppDeps) {
   app.use("/api/*", bodyLimit({ maxSize: max, onError: () => { throw tooLarge(max); } }));
 
   for (const r of routes) {
-    app.on(r.method.toUpperCase(), honoPath(r.path), (c) => r.handler(c, parseQuery(c, r.query)));
+    app.on(r.method.toUpperCase(), honoPath(r.path), auth.route(r), (c) => r.handler(c, parseQuery(c, r.query)));
   }
   let openapi: unknown;
   app.get("/api/openapi.json", (c) => c.json((openapi ??= openApiDocument(routes, { title: "Tern API", version: deps.version ?? "0.1.0" }))));
-  deps.mountUi?.(app);
-  return app;
+  if (deps.mountUi) {
+    mountLogin(app, auth);
+    app.use("*", uiGuard(auth));
+    mountAuditPage(app, deps.tern.db);
+    deps.mountUi(app);
+  }
+  return Object.assign(app, { routeTable: routes });
 }
 
 export { AppError };

@@ -2,6 +2,7 @@
 // handlers from it and /api/openapi.json is generated from it, so the two cannot drift.
 import type { Context } from "hono";
 import { z } from "zod";
+import type { Role } from "../auth/roles.ts";
 import { badRequest } from "./errors.ts";
 
 export type Method = "get" | "post" | "put" | "delete";
@@ -24,6 +25,17 @@ export interface ResponseDef {
   schema?: z.ZodType;
 }
 
+/**
+ * Who may call a route (enforced by one guard, src/auth/guard.ts): the least role needed and
+ * where its namespace comes from — a path parameter, an execution id in the path (its
+ * execution's namespace), "handler" (the body or a search filter; the handler checks),
+ * "global" (the role on every namespace). An unreadable namespace answers 404, not 403.
+ * `audit` names the audit action recorded when the route succeeds.
+ */
+export type Access =
+  | { role: "public" }
+  | { role: Role; ns: { param: string } | { execution: string } | "handler" | "global"; audit?: string };
+
 export interface RouteDef<Q extends z.ZodObject = z.ZodObject> {
   method: Method;
   /** OpenAPI-style path: `/api/v1/flows/{namespace}/{id}`. */
@@ -33,6 +45,7 @@ export interface RouteDef<Q extends z.ZodObject = z.ZodObject> {
   query?: Q;
   body?: { media: Media; schema?: z.ZodType; description?: string }[];
   responses: Record<number, ResponseDef>;
+  access: Access;
   handler(c: Context, query: z.infer<Q>): Response | Promise<Response>;
 }
 

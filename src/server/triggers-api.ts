@@ -4,6 +4,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { TriggerAdminError, type TriggerAdmin } from "../scheduler/admin.ts";
+import { canRead, requireNamespace } from "../auth/context.ts";
 import { badRequest, invalid, notFound, onError } from "./errors.ts";
 import { defineRoute, honoPath, paging, parseQuery, type RouteDef } from "./route.ts";
 import { paged } from "./schemas.ts";
@@ -52,20 +53,23 @@ export function triggerRoutes(deps: TriggersApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "get", path: "/api/v1/triggers/search", tag: "Triggers", summary: "Search triggers, with their next fire time",
+      access: { role: "viewer", ns: "handler" },
       query: z.object({ q: z.string().optional(), namespace: z.string().optional(), flowId: z.string().optional(), ...paging }),
       responses: { 200: { description: "a page of triggers", schema: paged(TriggerItem, "Trigger") } },
       async handler(c, q) {
-        const all = await admin.list({ namespace: q.namespace, flowId: q.flowId, q: q.q });
+        const all = (await admin.list({ namespace: q.namespace, flowId: q.flowId, q: q.q })).filter((t) => canRead(c, t.triggerContext.namespace));
         return c.json({ results: all.slice((q.page - 1) * q.size, q.page * q.size), total: all.length });
       },
     }),
     defineRoute({
       method: "put", path: "/api/v1/triggers", tag: "Triggers",
+      access: { role: "operator", ns: "handler", audit: "trigger.update" },
       summary: "Update a trigger's state: `disabled`, or `backfill` (an object starts one, null cancels it)",
       body: [{ media: "json", schema: TriggerUpdate }],
       responses: { 200: { description: "the trigger's state", schema: TriggerContext }, 404: { description: "no such trigger" } },
       async handler(c) {
         const u = await body(c, TriggerUpdate);
+        requireNamespace(c, u.namespace, "operator", `trigger '${u.triggerId}'`);
         let out = await api(admin.get(u).then((t) => t ?? Promise.reject(new TriggerAdminError(404, `trigger '${u.triggerId}' not found`))));
         if (u.disabled !== undefined) out = await api(admin.setDisabled(u, u.disabled));
         if (u.backfill === null) out = await api(admin.deleteBackfill(u));
@@ -79,6 +83,7 @@ export function triggerRoutes(deps: TriggersApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/triggers/{namespace}/{flowId}/{triggerId}/backfill", tag: "Triggers",
+      access: { role: "operator", ns: { param: "namespace" }, audit: "trigger.backfill" },
       summary: "Backfill a Schedule trigger: one execution per slot of [start, end]",
       body: [{ media: "json", schema: Backfill }],
       responses: { 200: { description: "the trigger's state with its backfill", schema: TriggerContext }, 422: { description: "not a Schedule, or a bad range" } },
@@ -92,24 +97,29 @@ export function triggerRoutes(deps: TriggersApiDeps): RouteDef[] {
     }),
     ...(["pause", "unpause"] as const).map((op) => defineRoute({
       method: "put", path: `/api/v1/triggers/backfill/${op}`, tag: "Triggers", summary: `${op === "pause" ? "Pause" : "Resume"} a trigger's backfill`,
+      access: { role: "operator", ns: "handler", audit: `trigger.backfill-${op}` },
       body: [{ media: "json", schema: TriggerKey }],
       responses: { 200: { description: "the trigger's state", schema: TriggerContext } },
       async handler(c) {
         const k = await body(c, TriggerKey);
+        requireNamespace(c, k.namespace, "operator", `trigger '${k.triggerId}'`);
         return c.json(await api(admin.pauseBackfill(k, op === "pause")));
       },
     })),
     defineRoute({
       method: "post", path: "/api/v1/triggers/backfill/delete", tag: "Triggers", summary: "Cancel a trigger's backfill",
+      access: { role: "operator", ns: "handler", audit: "trigger.backfill-delete" },
       body: [{ media: "json", schema: TriggerKey }],
       responses: { 200: { description: "the trigger's state", schema: TriggerContext } },
       async handler(c) {
         const k = await body(c, TriggerKey);
+        requireNamespace(c, k.namespace, "operator", `trigger '${k.triggerId}'`);
         return c.json(await api(admin.deleteBackfill(k)));
       },
     }),
     defineRoute({
       method: "get", path: "/api/v1/triggers/{namespace}/{flowId}", tag: "Triggers", summary: "A flow's triggers",
+      access: { role: "viewer", ns: { param: "namespace" } },
       responses: { 200: { description: "the flow's triggers", schema: z.array(TriggerItem) } },
       async handler(c) {
         const ns = c.req.param("namespace")!;

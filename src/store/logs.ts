@@ -2,7 +2,7 @@
 // after a given row id (SSE followers catch up from there), and a paged search.
 import type { InArgs, Row } from "@libsql/client";
 import type { Db } from "./db.ts";
-import { escapeLike } from "./search.ts";
+import { escapeLike, withinPrefixes } from "./search.ts";
 
 export const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -74,6 +74,8 @@ export interface LogSearch extends LogFilter {
   executionId?: string;
   from?: number;
   to?: number;
+  /** Only namespaces under these prefixes (the caller's grants); undefined: all. */
+  within?: string[];
   page: number;
   size: number;
 }
@@ -85,6 +87,7 @@ export async function searchLogs(db: Db, s: LogSearch): Promise<{ results: Store
   filters(s, where, args);
   if (s.q) where.push("message LIKE ? ESCAPE '\\'"), args.push(`%${escapeLike(s.q)}%`);
   if (s.namespace) where.push("(namespace = ? OR namespace LIKE ? ESCAPE '\\')"), args.push(s.namespace, `${escapeLike(s.namespace)}.%`);
+  if (s.within) withinPrefixes(s.within, where, args);
   if (s.flowId) where.push("flow_id = ?"), args.push(s.flowId);
   if (s.executionId) where.push("execution_id = ?"), args.push(s.executionId);
   if (s.from !== undefined) where.push("timestamp >= ?"), args.push(s.from);

@@ -16,6 +16,8 @@ export interface ExecutionQuery {
   /** Part of an id. */
   q?: string;
   sort?: { column: SortColumn; desc: boolean };
+  /** Only namespaces under these prefixes (the caller's grants); undefined: all. */
+  within?: string[];
   page: number;
   size: number;
 }
@@ -41,6 +43,7 @@ export async function searchExecutions(db: Db, q: ExecutionQuery): Promise<{ res
     where.push("(namespace = ? OR namespace LIKE ? ESCAPE '\\')");
     args.push(q.namespace, `${escapeLike(q.namespace)}.%`);
   }
+  if (q.within) withinPrefixes(q.within, where, args as (string | number)[]);
   if (q.flowId) where.push("flow_id = ?"), args.push(q.flowId);
   if (q.states?.length) where.push(`state IN (${q.states.map(() => "?").join(",")})`), args.push(...q.states);
   if (q.from !== undefined) where.push("created_at >= ?"), args.push(q.from);
@@ -143,6 +146,22 @@ export async function listKvEntries(db: Db, namespace: string, now: number) {
     key: String(r.key), type: String(r.type), updatedAt: Number(r.updated_at),
     expiresAt: r.expires_at === null ? null : Number(r.expires_at),
   }));
+}
+
+/** The namespace of an execution (the auth guard scopes routes by it). */
+export async function executionNamespace(db: Db, id: string): Promise<string | undefined> {
+  const rs = await db.$client.execute({ sql: "SELECT namespace FROM executions WHERE id = ?", args: [id] });
+  return rs.rows[0] ? String(rs.rows[0].namespace) : undefined;
+}
+
+/**
+ * Restrict a search to namespaces under `prefixes` (a caller's grants): each prefix matches
+ * itself and its children; an empty list matches nothing.
+ */
+export function withinPrefixes(prefixes: string[], where: string[], args: (string | number)[]): void {
+  if (!prefixes.length) return void where.push("0");
+  where.push(`(${prefixes.map(() => "namespace = ? OR namespace LIKE ? ESCAPE '\\'").join(" OR ")})`);
+  for (const p of prefixes) args.push(p, `${escapeLike(p)}.%`);
 }
 
 export function escapeLike(s: string): string {

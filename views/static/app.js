@@ -30,6 +30,12 @@
     for (var i = 0; i < boxes.length; i++) followLogs(boxes[i]);
   }
 
+  // Every htmx request carries the page's CSRF token (plain forms carry it as a field).
+  document.addEventListener("htmx:config:request", function (e) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta && e.detail && e.detail.ctx) e.detail.ctx.request.headers["X-CSRF-Token"] = meta.getAttribute("content");
+  });
+
   document.addEventListener("submit", function (e) {
     var msg = e.target && e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();

@@ -19,6 +19,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "delete", path: "/api/v1/executions/{id}/kill", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.kill" },
       summary: "Kill an execution (its running tasks and child subflow executions)",
       responses: { 202: { description: "kill requested" }, 409: { description: "already finished" } },
       async handler(c) {
@@ -31,6 +32,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{id}/restart", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.restart" },
       summary: "Restart a failed, killed or paused execution from its failed task runs (same id)",
       responses: { 200: { description: "the restarted execution", schema: ExecutionSchema }, 409: { description: "not finished" }, 422: { description: "no failed task to restart from" } },
       async handler(c) {
@@ -42,6 +44,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{id}/replay", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.replay" },
       summary: "Replay into a new execution, keeping the task runs before the given one",
       query: z.object({ taskRunId: z.string().optional().meta({ description: "replay from this task run; from the start without it" }) }),
       responses: { 200: { description: "the new execution", schema: ExecutionSchema }, 422: { description: "unknown task run" } },
@@ -54,6 +57,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{id}/resume", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.resume" },
       summary: "Resume a paused execution with the Pause task's onResume inputs",
       body: [{ media: "multipart", description: "onResume inputs; FILE inputs as parts" }, { media: "json", schema: InputsBody }],
       responses: { 204: { description: "resumed" }, 409: { description: "not paused" }, 422: { description: "invalid onResume inputs" } },
@@ -72,6 +76,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{id}/change-status", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.change-status" },
       summary: "Overwrite a finished execution's state (e.g. SUCCESS to WARNING)",
       query: z.object({ status: z.enum(STATES) }),
       responses: { 200: { description: "the execution", schema: ExecutionSchema }, 409: { description: "not finished" }, 422: { description: "not a terminal state" } },
@@ -83,6 +88,7 @@ export function executionOpRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{id}/state", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.change-state" },
       summary: "Change a task run's state (e.g. mark a failed task SUCCESS) and continue",
       body: [{ media: "json", schema: ChangeStateBody }],
       responses: { 200: { description: "the execution", schema: ExecutionSchema }, 422: { description: "invalid state change" } },

@@ -8,6 +8,7 @@ import { executionPrefix, uriToPath } from "../../files/index.ts";
 import { resolveInputs, type InputDef } from "../../flow/index.ts";
 import { getFlow } from "../../store/flows.ts";
 import { flowHead, searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
+import { readable } from "../../auth/context.ts";
 import { badRequest, conflict, invalid, notFound } from "../errors.ts";
 import { bool, defineRoute, paging, type RouteDef } from "../route.ts";
 import { Execution as ExecutionSchema, InputsBody, paged, Sse } from "../schemas.ts";
@@ -27,6 +28,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "get", path: "/api/v1/executions/search", tag: "Executions", summary: "Search executions",
+      access: { role: "viewer", ns: "handler" },
       query: z.object({
         q: z.string().optional().meta({ description: "part of an execution id" }),
         namespace: z.string().optional().meta({ description: "namespace (and its children)" }),
@@ -44,7 +46,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
         const [field, dir] = (q.sort ?? "state.startDate:desc").split(":");
         const sort = { column: SORT_COLUMNS[field as keyof typeof SORT_COLUMNS], desc: dir !== "asc" };
         const r = await searchExecutions(db, {
-          q: q.q, namespace: q.namespace, flowId: q.flowId, states: q.state, from: q.startDate, to: q.endDate, labels, sort,
+          q: q.q, namespace: q.namespace, within: readable(c), flowId: q.flowId, states: q.state, from: q.startDate, to: q.endDate, labels, sort,
           page: q.page, size: q.size,
         });
         return c.json({ results: r.results.map((x) => executionJson(x.execution, x.runs)), total: r.total });
@@ -52,6 +54,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "post", path: "/api/v1/executions/{namespace}/{flowId}", tag: "Executions",
+      access: { role: "operator", ns: { param: "namespace" }, audit: "execution.create" },
       summary: "Create an execution (inputs as form fields or JSON, FILE inputs as parts)",
       query: z.object({
         labels: z.array(z.string()).optional().meta({ description: "key:value, repeatable" }),
@@ -89,6 +92,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/executions/{id}", tag: "Executions", summary: "Get an execution with its task runs",
+      access: { role: "viewer", ns: { execution: "id" } },
       responses: { 200: { description: "the execution", schema: ExecutionSchema } },
       async handler(c) {
         return c.json(await loadExecutionJson(deps, c.req.param("id")!));
@@ -96,6 +100,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/executions/{id}/follow", tag: "Executions",
+      access: { role: "viewer", ns: { execution: "id" } },
       summary: "Execution updates as Server-Sent Events until it has finished (ids progress…end, then event `end`)",
       responses: { 200: { description: "Execution JSON per message", media: "sse", schema: Sse } },
       async handler(c) {
@@ -105,6 +110,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "delete", path: "/api/v1/executions/{id}", tag: "Executions",
+      access: { role: "operator", ns: { execution: "id" }, audit: "execution.delete" },
       summary: "Delete a finished execution with its task runs, logs, metrics and files",
       query: z.object({ deleteLogs: bool(true), deleteMetrics: bool(true), deleteStorage: bool(true) }),
       responses: { 204: { description: "deleted" }, 409: { description: "the execution has not finished: kill it first" } },
@@ -115,6 +121,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/executions/{id}/file", tag: "Executions", summary: "Download a file of the execution",
+      access: { role: "viewer", ns: { execution: "id" } },
       query: z.object({ path: z.string().meta({ description: "kestra:///… URI inside this execution" }) }),
       responses: { 200: { description: "the file", media: "binary" }, 422: { description: "not a storage URI of this execution" } },
       async handler(c, q) {

@@ -1,6 +1,7 @@
 // /api/v1/logs: an execution's lines (JSON, plain-text download, live SSE) and a paged search.
 import { z } from "zod";
 import { executionLogs, LEVELS, searchLogs } from "../../store/logs.ts";
+import { readable } from "../../auth/context.ts";
 import { defineRoute, paging, type RouteDef } from "../route.ts";
 import { LogEntry, paged, Sse } from "../schemas.ts";
 import { logJson, requireExecution, type ApiDeps } from "./common.ts";
@@ -20,6 +21,7 @@ export function logRoutes(deps: ApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "get", path: "/api/v1/logs/search", tag: "Logs", summary: "Search log lines, newest first",
+      access: { role: "viewer", ns: "handler" },
       query: z.object({
         q: z.string().optional().meta({ description: "part of the message" }),
         namespace: z.string().optional(), flowId: z.string().optional(), executionId: z.string().optional(),
@@ -27,12 +29,13 @@ export function logRoutes(deps: ApiDeps): RouteDef[] {
       }),
       responses: { 200: { description: "a page of log lines", schema: paged(LogEntry, "LogEntry") } },
       async handler(c, q) {
-        const r = await searchLogs(db, { ...q, from: q.startDate, to: q.endDate });
+        const r = await searchLogs(db, { ...q, from: q.startDate, to: q.endDate, within: readable(c) });
         return c.json({ results: r.results.map(logJson), total: r.total });
       },
     }),
     defineRoute({
       method: "get", path: "/api/v1/logs/{executionId}", tag: "Logs", summary: "An execution's log lines, in order",
+      access: { role: "viewer", ns: { execution: "executionId" } },
       query: lineFilter,
       responses: { 200: { description: "the lines", schema: z.array(LogEntry) } },
       async handler(c, q) {
@@ -42,6 +45,7 @@ export function logRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/logs/{executionId}/download", tag: "Logs", summary: "An execution's log as plain text",
+      access: { role: "viewer", ns: { execution: "executionId" } },
       query: lineFilter,
       responses: { 200: { description: "one line per log entry", media: "text" } },
       async handler(c, q) {
@@ -56,6 +60,7 @@ export function logRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/logs/{executionId}/follow", tag: "Logs",
+      access: { role: "viewer", ns: { execution: "executionId" } },
       summary: "Log lines as Server-Sent Events: the existing ones, then live ones until the execution ends (final event `end`)",
       query: lineFilter.omit({ attempt: true }),
       responses: { 200: { description: "one LogEntry JSON per message, then `event: end`", media: "sse", schema: Sse } },

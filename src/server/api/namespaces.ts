@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isoDurationMs } from "../../flow/index.ts";
 import { flowNamespaces, listKvEntries } from "../../store/search.ts";
+import { canRead } from "../../auth/context.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { defineRoute, paging, type RouteDef } from "../route.ts";
 import { KvEntry, KvValue, Namespace, paged } from "../schemas.ts";
@@ -18,16 +19,18 @@ export function namespaceRoutes(deps: ApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "get", path: "/api/v1/namespaces/search", tag: "Namespaces", summary: "Namespaces holding flows (and their parents)",
+      access: { role: "viewer", ns: "handler" },
       query: z.object({ q: z.string().optional(), ...paging }),
       responses: { 200: { description: "a page of namespaces", schema: paged(Namespace, "Namespace") } },
       async handler(c, q) {
-        const all = (await flowNamespaces(db)).filter((n) => !q.q || n.includes(q.q));
+        const all = (await flowNamespaces(db)).filter((n) => (!q.q || n.includes(q.q)) && canRead(c, n));
         const results = all.slice((q.page - 1) * q.size, q.page * q.size).map((id) => ({ id, deleted: false }));
         return c.json({ results, total: all.length });
       },
     }),
     defineRoute({
       method: "get", path: "/api/v1/namespaces/{namespace}/kv", tag: "KV", summary: "List a namespace's keys",
+      access: { role: "viewer", ns: { param: "namespace" } },
       responses: { 200: { description: "the live keys", schema: z.array(KvEntry) } },
       async handler(c) {
         const rows = await listKvEntries(db, c.req.param("namespace")!, Date.now());
@@ -39,6 +42,7 @@ export function namespaceRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/api/v1/namespaces/{namespace}/kv/{key}", tag: "KV", summary: "Get a value with its type",
+      access: { role: "viewer", ns: { param: "namespace" } },
       responses: { 200: { description: "the typed value", schema: KvValue } },
       async handler(c) {
         const ns = c.req.param("namespace")!, k = key(c.req.param("key")!);
@@ -49,6 +53,7 @@ export function namespaceRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "put", path: "/api/v1/namespaces/{namespace}/kv/{key}", tag: "KV",
+      access: { role: "editor", ns: { param: "namespace" }, audit: "kv.set" },
       summary: "Set a value: a JSON body is stored typed, a text/plain body as a string; header `ttl` (ISO-8601 duration) expires it",
       body: [{ media: "json", schema: z.unknown() }, { media: "text" }],
       responses: { 204: { description: "stored" } },
@@ -73,6 +78,7 @@ export function namespaceRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "delete", path: "/api/v1/namespaces/{namespace}/kv/{key}", tag: "KV", summary: "Delete a key",
+      access: { role: "editor", ns: { param: "namespace" }, audit: "kv.delete" },
       responses: { 204: { description: "deleted" } },
       async handler(c) {
         const ns = c.req.param("namespace")!, k = key(c.req.param("key")!);

@@ -11,6 +11,7 @@ export function systemRoutes(deps: ApiDeps): RouteDef[] {
   return [
     defineRoute({
       method: "get", path: "/health", tag: "System", summary: "Liveness: the database answers and the loops run",
+      access: { role: "public" },
       responses: { 200: { description: "UP", schema: Health }, 503: { description: "DOWN", schema: Health } },
       async handler(c) {
         const database = await Promise.race([
@@ -24,6 +25,7 @@ export function systemRoutes(deps: ApiDeps): RouteDef[] {
     }),
     defineRoute({
       method: "get", path: "/metrics", tag: "System", summary: "Prometheus metrics",
+      access: { role: "viewer", ns: "global" },
       responses: { 200: { description: "text exposition format 0.0.4", media: "prometheus", schema: z.string() } },
       async handler(c) {
         return c.body(prometheus(await readStats(deps.tern.db)), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });

@@ -5,6 +5,7 @@ import { FlowInvalidError } from "../../executor/flow-source.ts";
 import { OperationError } from "../../executor/operations.ts";
 import { FileNotFoundError, StoragePathError } from "../../files/index.ts";
 import { ErrorPage } from "../../../views/pages/error.tsx";
+import { AppError } from "../errors.ts";
 import { send, wantsFragment } from "./render.ts";
 import { notFound, UiError } from "./ui-error.ts";
 
@@ -12,6 +13,7 @@ export { notFound, UiError };
 
 export function toUiError(e: unknown): UiError {
   if (e instanceof UiError) return e;
+  if (e instanceof AppError) return new UiError(e.status, e.message);
   if (e instanceof OperationError) return new UiError(e.status, e.message);
   if (e instanceof FlowInvalidError) return new UiError(422, "The flow is invalid", e.messages);
   if (e instanceof StoragePathError) return new UiError(422, e.message);

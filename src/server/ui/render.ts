@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Child } from "hono/jsx";
 import { html } from "hono/html";
+import { jsx } from "hono/jsx";
+import { RequestContext } from "hono/jsx-renderer";
 import { UiError } from "./ui-error.ts";
 
 /**
@@ -15,6 +17,8 @@ export function wantsFragment(c: Context): boolean {
 }
 
 export function send(c: Context, node: Child, status: ContentfulStatusCode = 200) {
+  // Components reach the request (CSRF token, who is signed in) through useRequestContext().
+  node = jsx(RequestContext.Provider, { value: c }, node);
   // The doctype only on full pages; fragments are swapped into an existing document.
   const body = wantsFragment(c) ? html`${node}` : html`<!DOCTYPE html>${node}`;
   return c.html(body, status, { "Cache-Control": "no-store" });

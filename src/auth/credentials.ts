@@ -1,0 +1,84 @@
+// Credentials → Principal: API tokens (Bearer), passwords (Basic, login form) and dashboard
+// sessions (cookie). Tokens and session ids are random 256-bit values stored as SHA-256, so a
+// copy of the database hands out no working credential.
+import { createHash, randomBytes } from "node:crypto";
+import type { Db } from "../store/db.ts";
+import { findTokenByHash, findUser, grantsOf, hasCredentials, sessionUser, touchToken, type UserRow } from "../store/auth.ts";
+import { isRole, normalizePrefix, type Grant, type Principal } from "./roles.ts";
+
+export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+export const randomToken = (prefix = "") => `${prefix}${randomBytes(32).toString("base64url")}`;
+
+export interface PasswordCheck {
+  verify(plain: string, hash: string): Promise<boolean>;
+}
+
+async function grants(db: Db, subject: string): Promise<Grant[]> {
+  return (await grantsOf(db, subject)).flatMap((g) => (isRole(g.role) ? [{ role: g.role, prefix: normalizePrefix(g.prefix) }] : []));
+}
+
+export async function userPrincipal(db: Db, u: UserRow): Promise<Principal> {
+  return { kind: "user", id: u.id, name: u.username, grants: await grants(db, `user:${u.id}`) };
+}
+
+export function createCredentials(db: Db, passwords: PasswordCheck, now: () => number) {
+  // Once any credential exists, auth stays on for the life of the process (fail closed): a
+  // deleted last user must not silently open the server.
+  let configured = false;
+  // Basic auth on every API call would run argon2 each time: a successful check is
+  // remembered for a minute under the SHA-256 of the header.
+  const basicCache = new Map<string, { p: Principal; until: number }>();
+
+  return {
+    async configured(): Promise<boolean> {
+      if (!configured) configured = await hasCredentials(db);
+      return configured;
+    },
+
+    async token(raw: string): Promise<Principal | undefined> {
+      const row = await findTokenByHash(db, sha256(raw));
+      if (!row) return undefined;
+      void touchToken(db, row.id, now()).catch(() => {});
+      return { kind: "token", id: row.id, name: row.name, grants: await grants(db, `token:${row.id}`) };
+    },
+
+    async password(username: string, plain: string): Promise<Principal | undefined> {
+      const u = await findUser(db, { username });
+      if (!u || u.disabled) {
+        // Same cost whether or not the user exists: no user enumeration by timing.
+        await passwords.verify(plain, DUMMY_HASH);
+        return undefined;
+      }
+      return (await passwords.verify(plain, u.passwordHash)) ? userPrincipal(db, u) : undefined;
+    },
+
+    /** A Basic credential verified within the last minute (no argon2 run, no rate limit). */
+    basicCached(header: string): Principal | undefined {
+      const hit = basicCache.get(sha256(header));
+      return hit && hit.until > now() ? hit.p : undefined;
+    },
+
+    async basic(header: string): Promise<Principal | undefined> {
+      const key = sha256(header);
+      const decoded = Buffer.from(header, "base64").toString("utf8");
+      const i = decoded.indexOf(":");
+      if (i < 1) return undefined;
+      const p = await this.password(decoded.slice(0, i), decoded.slice(i + 1));
+      if (p) {
+        if (basicCache.size > 1000) basicCache.clear();
+        basicCache.set(key, { p, until: now() + 60_000 });
+      }
+      return p;
+    },
+
+    async session(cookie: string): Promise<Principal | undefined> {
+      const u = await sessionUser(db, sha256(cookie), now());
+      return u ? userPrincipal(db, u) : undefined;
+    },
+  };
+}
+
+export type Credentials = ReturnType<typeof createCredentials>;
+
+/** An argon2id hash of a random string: verifying against it costs what a real check costs. */
+const DUMMY_HASH = "$argon2id$v=19$m=65536,t=2,p=1$jFWQNzJgDjJcJhV5rqOsnJ9J9zyq2XKHGDEoZ1u2Rn0$C/uSBCsbLw89IOJjTlQoS5BQko1Iduh2d4dsGP9gCrA";
