@@ -1,6 +1,9 @@
 // /ui/executions: the filtered, paged list, the self-refreshing row of a running execution,
 // and bulk kill/restart.
 import type { Hono } from "hono";
+import { canRead, principalOf } from "../../auth/context.ts";
+import { allows } from "../../auth/roles.ts";
+import { executionNamespace } from "../../store/search.ts";
 import { allNamespaces, executionSummary, listExecutionSummaries } from "../../store/dashboard.ts";
 import { ExecutionRow, ExecutionsPage } from "../../../views/pages/executions.tsx";
 import type { Ctx } from "./deps.ts";
@@ -19,7 +22,7 @@ export function mountExecutions(app: Hono, ctx: Ctx) {
     const partial = wantsFragment(c);
     const [{ rows, total }, namespaces] = await Promise.all([
       listExecutionSummaries(db, filter, page, size),
-      partial ? Promise.resolve([]) : allNamespaces(db),
+      partial ? Promise.resolve([]) : allNamespaces(db).then((all) => all.filter((n) => canRead(c, n))),
     ]);
     const done = c.req.query("done");
     const notice = done && NOTICES[done] ? `${NOTICES[done]}: ${Number(c.req.query("n") ?? 0)} execution(s)${Number(c.req.query("failed") ?? 0) ? `, ${Number(c.req.query("failed"))} refused` : ""}` : undefined;
@@ -40,7 +43,14 @@ export function mountExecutions(app: Hono, ctx: Ctx) {
     const back = safeBack(String(form.get("back") ?? "/ui/executions"));
     let n = 0;
     let failed = 0;
+    const who = principalOf(c);
     for (const id of ids) {
+      // Each id is checked: a scoped operator's bulk action skips other namespaces' executions.
+      const ns = await executionNamespace(db, id);
+      if (ns === undefined || !allows(who, "operator", ns)) {
+        failed++;
+        continue;
+      }
       try {
         if (action === "kill") (await ctx.deps.tern.service.kill(id)) ? n++ : failed++;
         else if (action === "restart") await ctx.deps.tern.service.restart(id), n++;

@@ -1,5 +1,6 @@
 // The flow editor: the validate fragment (posted as you type), and save, which stores a new
 // revision through the flow source (the same validation as the API and `tern validate`).
+import { requireNamespace } from "../../auth/context.ts";
 import type { Context, Hono } from "hono";
 import { FlowInvalidError } from "../../executor/flow-source.ts";
 import { parseFlow } from "../../flow/index.ts";
@@ -47,6 +48,8 @@ export function mountFlowEditor(app: Hono, ctx: Ctx) {
     if (expected && (checked.namespace !== expected.namespace || checked.id !== expected.id)) {
       return page({ saveError: `Not saved: this editor holds ${expected.namespace}.${expected.id}; the id and namespace cannot change here (create a new flow instead)` }, 409);
     }
+    // The namespace is in the source: a scoped editor may only save inside its grants.
+    requireNamespace(c, checked.namespace!, "editor");
     if (!expected && (await getFlow(db, checked.namespace!, checked.id!))) {
       return page({ saveError: `Not saved: flow ${checked.namespace}.${checked.id} already exists; open it to edit it` }, 409);
     }

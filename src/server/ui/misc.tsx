@@ -1,6 +1,7 @@
 // The smaller pages: log search, namespaces (KV entries and secret names), triggers with
 // backfill, plugin docs.
 import type { Hono } from "hono";
+import { canRead } from "../../auth/context.ts";
 import { parseFlow } from "../../flow/index.ts";
 import { allNamespaces, kvPreview } from "../../store/dashboard.ts";
 import { listFlows } from "../../store/flows.ts";
@@ -33,7 +34,7 @@ export function mountMisc(app: Hono, ctx: Ctx) {
     return send(c, <LogsPage v={{ f, rows: results, total, page, size, query: sp.toString() }} partial={wantsFragment(c)} />);
   });
 
-  app.get("/ui/namespaces", async (c) => send(c, <NamespacesPage namespaces={await allNamespaces(db)} />));
+  app.get("/ui/namespaces", async (c) => send(c, <NamespacesPage namespaces={(await allNamespaces(db)).filter((n) => canRead(c, n))} />));
 
   app.get("/ui/namespaces/:ns", async (c) => {
     const ns = c.req.param("ns");
@@ -62,7 +63,7 @@ export function mountMisc(app: Hono, ctx: Ctx) {
 
   app.get("/ui/triggers", async (c) => {
     const notice = c.req.query("done") === "backfill" ? "Backfill stored; the scheduler runs it from its start date." : c.req.query("done") === "cancel" ? "Backfill cancelled." : undefined;
-    return send(c, <TriggersPage items={await triggerItems()} notice={notice} />);
+    return send(c, <TriggersPage items={(await triggerItems()).filter((t) => canRead(c, t.namespace))} notice={notice} />);
   });
 
   // Stores the request on the trigger row (triggers.backfill); the scheduler does the runs.
