@@ -161,6 +161,10 @@ export function setExecState(w: Walker, s: string) {
 export function terminate(w: Walker, state: string) {
   for (const run of w.state.runs) {
     if (isTerminal(run.state)) continue;
+    // A run waiting in the queue (e.g. RETRYING until its next attempt) leaves it: no worker
+    // may claim it after it ended.
+    run.queued = false;
+    run.runAt = null;
     w.setRunState(run, state);
     w.fx.kill.push(run);
   }
