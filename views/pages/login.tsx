@@ -1,5 +1,6 @@
 // The sign-in page: a plain form (works without JavaScript), no navigation.
 import { Csrf, ErrorBox } from "../components.tsx";
+import { CsrfMeta } from "../session.tsx";
 
 export function LoginPage({ next, error, username = "" }: { next: string; error?: string; username?: string }) {
   return (
@@ -7,6 +8,7 @@ export function LoginPage({ next, error, username = "" }: { next: string; error?
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <CsrfMeta />
         <title>Sign in · Tern</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" />
