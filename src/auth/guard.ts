@@ -36,7 +36,12 @@ export function createAuth(deps: AuthDeps) {
   const credentials = createCredentials(deps.db, deps.passwords ?? { verify: verifyPassword }, now);
   const rate = deps.config.apiRatePerSec;
   const apiLimiter = createRateLimiter({ ratePerSec: rate, burst: Math.max(1, Math.ceil(rate * 2)), maxInFlight: 10_000 });
-  const loginLimiter = createRateLimiter({ ratePerSec: 1 / (deps.loginEverySec ?? 12), burst: deps.loginBurst ?? 5, maxInFlight: 100 });
+  // Per user name (guessing one password) and, looser, per client address (one client
+  // guessing many users; an office behind one NAT still gets room).
+  const loginBurst = deps.loginBurst ?? 5;
+  const loginRate = 1 / (deps.loginEverySec ?? 12);
+  const userLimiter = createRateLimiter({ ratePerSec: loginRate, burst: loginBurst, maxInFlight: 100 });
+  const ipLimiter = createRateLimiter({ ratePerSec: loginRate * 4, burst: loginBurst * 4, maxInFlight: 100 });
 
   async function audit(c: Context | undefined, p: Principal | string, action: string, target?: string, detail?: unknown) {
     const actor = typeof p === "string" ? p : p.kind === "anonymous" ? "anonymous" : `${p.kind}:${p.name}`;
@@ -47,8 +52,9 @@ export function createAuth(deps: AuthDeps) {
 
   /** Take one login attempt for `username` from this client; false when over the limit. */
   function loginAllowed(c: Context, username: string): boolean {
-    for (const key of [`user:${username.toLowerCase()}`, `ip:${clientIp(c, deps.config.trustProxy)}`]) {
-      const slot = loginLimiter.acquire(key);
+    const keys = [[userLimiter, username.toLowerCase()], [ipLimiter, clientIp(c, deps.config.trustProxy)]] as const;
+    for (const [limiter, key] of keys) {
+      const slot = limiter.acquire(key);
       if ("retryAfterSec" in slot) return false;
       slot.release();
     }
