@@ -17,6 +17,7 @@ import {
   claimExecution, findOrphanExecutions, insertExecutionStmt, insertTaskRunsStmts, insertLogsStmt, loadExecution, loadTaskRuns,
   persistEffects, releaseLeases, renewLeases, setKillRequested, updateLabels,
 } from "../store/executions.ts";
+import { applyLimitStmt, flowsWithQueued, promoteQueued } from "../store/concurrency.ts";
 import { groupWrite } from "../store/group-write.ts";
 import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, requeueExpired, type Claimed } from "../store/task-queue.ts";
 import { runTask } from "../worker/run-task.ts";
@@ -128,6 +129,28 @@ export function createExecutionService(deps: ServiceDeps) {
   let deferred = false;
   let pickingUp = false;
 
+  /** Start queued executions of a concurrency-limited flow while it has free slots. */
+  async function startQueued(ns: string, flowId: string, limit: number) {
+    if (stopped || deps.executor === false) return;
+    try {
+      for (let id; (id = await promoteQueued(deps.db, ns, flowId, limit, deps.owner, leaseMs)); ) {
+        cache.delete(id);
+        void kick(id);
+      }
+    } catch (e) {
+      console.error(`[tern] starting queued executions of ${ns}.${flowId}:`, (e as Error).message);
+    }
+  }
+
+  /** Queued executions whose slot was freed elsewhere (or by an instance that died since). */
+  async function sweepQueued() {
+    for (const f of await flowsWithQueued(deps.db)) {
+      const flow = await deps.flows.get(f.namespace, f.flowId).catch(() => undefined);
+      const limit = flow?.concurrency?.limit;
+      await startQueued(f.namespace, f.flowId, limit ?? Number.MAX_SAFE_INTEGER);
+    }
+  }
+
   /** Claim unowned executions (deferred by create, or left by a dead instance) while there is room. */
   async function pickUp() {
     if (pickingUp || stopped || deps.executor === false) return;
@@ -200,7 +223,7 @@ export function createExecutionService(deps: ServiceDeps) {
     if (wasTerminal && !ex.killRequested) {
       // The last afterExecution task ended after the execution did: finish up now.
       await persistEffects(deps.db, { before, execution: ex, releaseExecution: true, created: [], changed: [], logs: [] }, ex.namespace, ex.flowId);
-      return finish(ex);
+      return finish(ex, state.flow);
     }
     // After a restart the children of waiting Subflow tasks may be finished and uncached.
     for (const r of state.runs) {
@@ -256,11 +279,12 @@ export function createExecutionService(deps: ServiceDeps) {
     if (local.length) drain();
     const rest = fx.dispatch.filter((r) => !local.includes(r));
     if (rest.length && deps.worker !== false) void claimLocal(rest.map((r) => r.id));
-    if (done) finish(ex);
+    if (done) finish(ex, state.flow);
   }
 
-  function finish(ex: Execution) {
+  function finish(ex: Execution, flow?: FlowModel) {
     cache.delete(ex.id);
+    if (flow?.concurrency?.limit !== undefined) void startQueued(ex.namespace, ex.flowId, flow.concurrency.limit);
     if (ex.parentId) finished.set(ex.id, { id: ex.id, state: ex.state, outputs: ex.outputs });
     events.emit("end", ex);
     if (ex.parentId) void kick(ex.parentId);
@@ -489,6 +513,7 @@ export function createExecutionService(deps: ServiceDeps) {
       await renewLeases(deps.db, deps.owner, leaseMs);
       await requeueExpired(deps.db);
       await pickUp();
+      if (deps.executor !== false) await sweepQueued();
       await claimRemote();
     } catch (e) {
       console.error("[tern] sweep failed:", (e as Error).message);
@@ -505,11 +530,28 @@ export function createExecutionService(deps: ServiceDeps) {
       // Take it on now if the executor keeps up; otherwise it is stored unowned and picked up
       // (here or by another instance) as passes drain: accepted at once, run at the pace the
       // machine allows, memory bounded.
-      const admit = deps.executor !== false && !stopped && busy.size + backlog.length < maxBusy;
-      await groupWrite(deps.db, [
+      const limit = req.flow.concurrency?.limit;
+      const admit = deps.executor !== false && !stopped && (limit !== undefined || busy.size + backlog.length < maxBusy);
+      const insert = [
         insertExecutionStmt(execution, { owner: admit ? deps.owner : undefined, leaseMs, dedupKey: req.dedupKey }),
         ...insertTaskRunsStmts(runs),
-      ]);
+      ];
+      if (limit !== undefined) {
+        // Over the flow's concurrency limit the execution is QUEUED, CANCELLED or FAILED.
+        const over = { QUEUE: "QUEUED", CANCEL: "CANCELLED", FAIL: "FAILED" }[req.flow.concurrency?.behavior ?? "QUEUE"] ?? "QUEUED";
+        const at = now();
+        const rs = await deps.db.$client.batch([
+          ...insert, applyLimitStmt(execution.id, execution.namespace, execution.flowId, limit, over, at),
+        ], "write");
+        if (rs.at(-1)!.rowsAffected > 0) {
+          execution.state = over;
+          execution.histories = [...execution.histories, { state: over, date: at.toISOString() }];
+          if (over !== "QUEUED") execution.endDate = at.getTime();
+          events.emit("execution", execution);
+          if (over !== "QUEUED") events.emit("end", execution);
+          return { ...execution };
+        }
+      } else await groupWrite(deps.db, insert);
       events.emit("execution", execution);
       if (admit) {
         cache.set(execution.id, { flow: req.flow, execution, runs });
