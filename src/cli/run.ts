@@ -120,7 +120,11 @@ function waitForEndOrPause(service: Awaited<ReturnType<typeof createTern>>["serv
 function attachProgress(events: NodeJS.EventEmitter, err: (s: string) => void) {
   const t0 = Date.now();
   const stamp = () => `${((Date.now() - t0) / 1000).toFixed(2).padStart(7)}s`;
+  const shown = new Map<string, string>();
   events.on("taskRun", (_ex: Execution, r: TaskRun) => {
+    // One line per state change (a run is reported by the executor and by its worker).
+    if (shown.get(r.id) === r.state) return;
+    shown.set(r.id, r.state);
     const dur = isTerminal(r.state) && r.startDate && r.endDate ? ` (${r.endDate - r.startDate} ms)` : "";
     err(`${stamp()} ${r.taskId}${r.value !== null ? `[${r.value}]` : ""} ${r.state}${dur}`);
   });
