@@ -225,6 +225,33 @@ tasks:
   });
 });
 
+test("execution.Exit WARNING inside a Parallel ends the execution WARNING but lets the running sibling finish (Kestra: only KILLED kills)", async () => {
+  const o = await e.run(flow("exit-parallel-warning", `
+tasks:
+  - id: par
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: long
+        type: io.kestra.plugin.core.flow.Sleep
+        duration: PT0.5S
+      - id: seq
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - id: exit
+            type: io.kestra.plugin.core.execution.Exit
+            state: WARNING
+  - id: never
+    type: io.kestra.plugin.core.log.Log
+    message: never
+`));
+  expect(o.execution.state).toBe("WARNING");
+  expect(["exit", "seq", "par"].map((t) => o.run(t).state)).toEqual(["WARNING", "WARNING", "WARNING"]);
+  const long = o.run("long");
+  expect(long.state).toBe("SUCCESS");
+  expect(long.endDate! - long.startDate!).toBeGreaterThanOrEqual(490);
+  expect(o.runsOf("never")).toHaveLength(0);
+});
+
 describe("output.OutputValues", () => {
   test("renders a map into outputs.values, readable by later tasks", async () => {
     const o = await e.run(flow("output-values", `

@@ -92,7 +92,7 @@ export async function advance(state: ExecState, deps: ExecutorDeps): Promise<Eff
     terminate(w, "KILLED");
   } else if (!wasTerminal) {
     const exit = state.runs.find((r) => r.plan?.exit && isTerminal(r.state));
-    if (exit) terminate(w, exit.plan!.exit!);
+    if (exit) exitExecution(w, exit.plan!.exit!);
   }
   // Walk until nothing changes: a new flowable may start children in the same pass.
   if (!isTerminal(ex.state)) await checkMaxDuration(w);
@@ -167,6 +167,24 @@ export function terminate(w: Walker, state: string) {
     run.runAt = null;
     w.setRunState(run, state);
     w.fx.kill.push(run);
+  }
+  setExecState(w, state);
+}
+
+/**
+ * Exit task: KILLED kills what runs (like a kill). Any other state ends the execution now but
+ * lets task runs already running on a worker finish (Kestra's Exit: "Using KILLED will end
+ * existing running tasks, any other state will continue to run"); nothing new starts.
+ */
+function exitExecution(w: Walker, state: string) {
+  if (state === "KILLED") return terminate(w, state);
+  for (const run of w.state.runs) {
+    if (isTerminal(run.state)) continue;
+    const onWorker = run.state === "RUNNING" && !run.queued && findTask(taskById(w.state.flow, run.taskId).type)?.kind === "runnable";
+    if (onWorker) continue;
+    run.queued = false;
+    run.runAt = null;
+    w.setRunState(run, state);
   }
   setExecState(w, state);
 }
