@@ -196,3 +196,77 @@ tasks:
     expect(o.execution.endDate!).toBeGreaterThanOrEqual(Math.max(...o.runs.map((r) => r.endDate!)));
   });
 });
+
+describe("persisted as it happens", () => {
+  test("while paused, the database already holds the outputs, attempts, logs and labels of what ran", async () => {
+    const id = await e.start(flow("persisted-midway", `
+tasks:
+  - { id: ret, type: io.kestra.plugin.core.debug.Return, format: "kept {{ flow.id }}" }
+  - { id: log, type: io.kestra.plugin.core.log.Log, message: "logged early" }
+  - id: lab
+    type: io.kestra.plugin.core.execution.Labels
+    labels: { stage: midway }
+  - { id: pause, type: io.kestra.plugin.core.flow.Pause }
+`));
+    const o = await e.until(id, (x) => x.execution.state === "PAUSED");
+    expect(o.run("ret").outputs).toEqual({ value: "kept persisted-midway" });
+    expect(o.run("ret").attempts.map((a) => a.state.current)).toEqual(["SUCCESS"]);
+    expect(o.logsOf("log")).toEqual(["logged early"]);
+    expect(o.execution.labels).toContainEqual({ key: "stage", value: "midway" });
+    await e.tern.service.kill(id);
+    await e.ended(id);
+  });
+});
+
+describe("restart with finally, and kill during a Pause delay", () => {
+  test("restart after a failure re-runs the failed task, then finally again (finally does not block the restart)", async () => {
+    const first = await e.run(flow("restart-finally", `
+tasks:
+  - { id: a, type: io.kestra.plugin.core.debug.Return, format: a }
+  - id: b
+    type: io.kestra.plugin.core.execution.Fail
+    condition: "{{ taskrun.attemptsCount < 1 }}"
+  - { id: c, type: io.kestra.plugin.core.debug.Return, format: c }
+finally:
+  - { id: cleanup, type: io.kestra.plugin.core.log.Log, message: cleanup }
+`));
+    expect(first.execution.state).toBe("FAILED");
+    expect(first.taskIds()).toEqual(["a", "b", "cleanup"]);
+    await e.tern.service.restart(first.execution.id);
+    const o = await e.ended(first.execution.id);
+    expect(o.execution.state).toBe("SUCCESS");
+    expect(o.taskIds()).toEqual(["a", "b", "c", "cleanup"]);
+    expect(o.run("cleanup").startDate!).toBeGreaterThanOrEqual(o.run("c").endDate!);
+  });
+
+  test("kill during a Pause delay: KILLED, and the delay's end does not revive it", async () => {
+    const id = await e.start(flow("kill-delay", `
+tasks:
+  - { id: pause, type: io.kestra.plugin.core.flow.Pause, delay: PT0.3S }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: after }
+`));
+    await e.until(id, (o) => o.execution.state === "PAUSED");
+    await e.tern.service.kill(id);
+    expect((await e.ended(id)).execution.state).toBe("KILLED");
+    await Bun.sleep(400);
+    const o = await e.read(id);
+    expect(o.execution.state).toBe("KILLED");
+    expect(o.runsOf("after")).toHaveLength(0);
+  });
+});
+
+test("Dag with concurrent: 1 runs one task at a time", async () => {
+  const o = await e.run(flow("dag-concurrent", `
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    concurrent: 1
+    tasks:
+      - task: { id: x, type: io.kestra.plugin.core.flow.Sleep, duration: PT0.15S }
+      - task: { id: y, type: io.kestra.plugin.core.flow.Sleep, duration: PT0.15S }
+      - task: { id: z, type: io.kestra.plugin.core.flow.Sleep, duration: PT0.15S }
+`));
+  expect(o.execution.state).toBe("SUCCESS");
+  const runs = ["x", "y", "z"].map((t) => o.run(t)).sort((a, b) => a.startDate! - b.startDate!);
+  for (let i = 1; i < runs.length; i++) expect(runs[i].startDate!).toBeGreaterThanOrEqual(runs[i - 1].endDate!);
+});
