@@ -3,8 +3,9 @@
 import { configFrom } from "../cli.ts";
 import { databaseUrlFor, openDatabase, type Db } from "../store/db.ts";
 
-export async function withDb<T>(values: Record<string, unknown>, run: (db: Db) => Promise<T>): Promise<T> {
-  const config = configFrom(values);
+export async function withDb<T>(values: { data?: string }, run: (db: Db) => Promise<T>): Promise<T> {
+  // Only --data: these commands' own flags (--role admin…) are not server settings.
+  const config = configFrom({ data: values.data });
   const db = await openDatabase({ url: config.databaseUrl ?? databaseUrlFor(config.dataDir), authToken: config.databaseAuthToken });
   try {
     return await run(db);

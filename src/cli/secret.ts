@@ -19,7 +19,7 @@ export async function secretCommand(args: string[]): Promise<number> {
     options: { namespace: { type: "string", default: "" }, data: { type: "string" } },
   });
   const [sub, name, given] = positionals;
-  const config = configFrom(values);
+  const config = configFrom({ data: values.data });
   const previousKeys = (process.env.TERN_SECRET_KEY_PREVIOUS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
   const ns = values.namespace;
   return withDb(values, async (db) => {
