@@ -84,7 +84,10 @@ export interface TaskContext {
 }
 
 export interface RuntimeServices {
+  /** The host environment a task may see: without Tern's own settings (TERN_*) and secrets (SECRET_*). */
   env: Record<string, string | undefined>;
+  /** Tern's own TERN_* settings (HTTP guard, log caps …), read by plugins, never handed to scripts. */
+  settings?: Record<string, string | undefined>;
   tmpDir(): Promise<string>;
   removeDir(path: string): Promise<void>;
   spawn(opts: SpawnOptions): Promise<SpawnResult>;

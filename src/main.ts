@@ -37,7 +37,8 @@ export async function createTern(config: Config, env: Record<string, string | un
     : createLocalStorage(join(config.dataDir, "storage"));
   const kv = createKvStore(db);
   const secrets = createSecretStore(db, { key: config.secretKey, env });
-  const runtime = createRuntimeServices(taskEnv(env), { tmpRoot: join(config.dataDir, "tmp") });
+  // Tasks see the environment without TERN_* and SECRET_*; plugins read the TERN_* settings apart.
+  const runtime = createRuntimeServices(env, { tmpRoot: join(config.dataDir, "tmp") });
   mkdirSync(join(config.dataDir, "tmp"), { recursive: true });
   const flows = createFlowSource(db);
   const templates = createTemplateEngine();
@@ -113,16 +114,6 @@ export async function createTern(config: Config, env: Record<string, string | un
       db.$client.close();
     },
   };
-}
-
-/** The environment scripts may see: never Tern's own settings or secrets. */
-function taskEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (k.startsWith("TERN_") || k.startsWith("SECRET_")) continue;
-    out[k] = v;
-  }
-  return out;
 }
 
 /** The storage scope of the task run the variables describe (for read(), fileSize()…). */

@@ -243,3 +243,34 @@ test("covid-summary fails and logs why when the mail server refuses the connecti
   expect(mails.length).toBe(before);
   expect(logs).toMatch(new RegExp(`ERROR alert: COVID-19 summary failed \\(execution ${ex.id}\\): sending mail via 127\\.0\\.0\\.1:${closedPort} failed`));
 });
+
+test("Tern's own settings reach the plugins but not the scripts: TERN_HTTP_ALLOW_PRIVATE=false refuses a download from 127.0.0.1", async () => {
+  const guarded = await createTern(loadConfig({ data: join(dir, "guarded") }, {}), {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TERN_HTTP_ALLOW_PRIVATE: "false",
+    TERN_SECRET_KEY: "not-for-scripts",
+    SECRET_TOKEN: Buffer.from("hidden").toString("base64"),
+  });
+  guarded.service.start(50);
+  try {
+    const run = async (source: string) => {
+      const { model } = await guarded.flows.save(source, "flow.yaml");
+      const ex = await guarded.service.waitFor((await guarded.service.create({ flow: model })).id);
+      return { ex, logs: (await executionLogs(guarded.db, ex.id)).map((l) => l.message).join("\n") };
+    };
+    // No retry here: the engine does not yet skip retries for a NonRetriableError.
+    const before = requests.length;
+    const dl = await run(`id: dl\nnamespace: t\ntasks:\n  - id: dl\n    type: io.kestra.plugin.core.http.Download\n    uri: ${base()}/orders.csv\n`);
+    expect(dl.ex.state).toBe("FAILED");
+    expect(dl.logs).toContain(`request to 127.0.0.1:${http.port} refused: private or loopback address 127.0.0.1 (set TERN_HTTP_ALLOW_PRIVATE=true to allow)`);
+    expect(requests.length).toBe(before);
+
+    const env = await run("id: env\nnamespace: t\ntasks:\n  - id: env\n    type: io.kestra.plugin.scripts.shell.Commands\n    commands: [env]\n");
+    expect(env.ex.state, env.logs).toBe("SUCCESS");
+    expect(env.logs).toContain("PATH=");
+    expect(env.logs).not.toMatch(/TERN_|SECRET_|not-for-scripts/);
+  } finally {
+    await guarded.close();
+  }
+});

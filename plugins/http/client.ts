@@ -83,7 +83,7 @@ export async function sendRequest(ctx: TaskContext, p: RequestProps): Promise<Se
   if (authorization && !headers.has("authorization")) headers.set("authorization", authorization);
   let method: string = p.method;
   let body = await buildBody(ctx, p, headers);
-  const policy = policyFromEnv(ctx.runtime.env);
+  const policy = policyFromEnv(ctx.runtime.settings ?? ctx.runtime.env);
   const readMs = durationMs(p.options?.readTimeout ?? p.options?.readIdleTimeout ?? "PT10S");
   const firstMs = readMs + (p.options?.connectTimeout ? durationMs(p.options.connectTimeout) : 0);
 

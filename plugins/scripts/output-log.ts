@@ -7,8 +7,9 @@ export const DEFAULT_MAX_LOG_LINES = 10_000;
 export const DEFAULT_MAX_LOG_BYTES = 5 * 1024 * 1024;
 
 export function createOutputLogger(ctx: TaskContext) {
-  const maxLines = positive(ctx.runtime.env.TERN_SCRIPT_LOG_MAX_LINES) ?? DEFAULT_MAX_LOG_LINES;
-  const maxBytes = positive(ctx.runtime.env.TERN_SCRIPT_LOG_MAX_BYTES) ?? DEFAULT_MAX_LOG_BYTES;
+  const settings = ctx.runtime.settings ?? ctx.runtime.env;
+  const maxLines = positive(settings.TERN_SCRIPT_LOG_MAX_LINES) ?? DEFAULT_MAX_LOG_LINES;
+  const maxBytes = positive(settings.TERN_SCRIPT_LOG_MAX_BYTES) ?? DEFAULT_MAX_LOG_BYTES;
   let lines = 0;
   let bytes = 0;
   let dropped = 0;

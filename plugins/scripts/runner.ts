@@ -38,11 +38,14 @@ export async function runScript(ctx: TaskContext, props: CommonScriptProps, body
   // A fresh folder per run, so tasks sharing a WorkingDirectory do not pick up each other's outputs.
   const outputDir = join(workDir, randomUUID().replace(/-/g, "").slice(0, 22));
   const previous = { workingDir: ctx.vars.workingDir, outputDir: ctx.vars.outputDir };
+  // Independent writes go together: each file-system call is a round trip to the thread pool.
+  // Awaited below (its error is the task's); the no-op catch only keeps an early render error
+  // from leaving it unhandled, and cleanup waits for it so as not to race it.
+  const made = Promise.all([mkdir(outputDir, { recursive: true }), writeInputFiles(ctx, workDir, props.inputFiles)]);
+  made.catch(() => {});
   try {
-    await mkdir(outputDir, { recursive: true });
     ctx.vars.workingDir = workDir;
     ctx.vars.outputDir = outputDir;
-    await writeInputFiles(ctx, workDir, props.inputFiles);
 
     const seen = new Map<string, string>();
     const prepare = async (t: string) => localiseUris(ctx, await ctx.render(t), workDir, seen);
@@ -53,7 +56,7 @@ export async function runScript(ctx: TaskContext, props: CommonScriptProps, body
     let direct: string[] | undefined;
     if ("script" in body) {
       const file = join(workDir, `script-${randomUUID().slice(0, 8)}${lang.extension}`);
-      await writeFile(file, await prepare(body.script));
+      await Promise.all([made, writeFile(file, await prepare(body.script))]);
       const run = [lang.program, ...lang.args(file)];
       main = [run.map(shellQuote).join(" ")];
       // Nothing to wrap: exec the interpreter directly and save a shell's start-up.
@@ -62,6 +65,7 @@ export async function runScript(ctx: TaskContext, props: CommonScriptProps, body
       const list = Array.isArray(body.commands) ? body.commands : [body.commands];
       main = [];
       for (const c of list) main.push(await prepare(c));
+      await made;
     }
     const interpreter = props.interpreter ?? DEFAULT_INTERPRETER;
     const lines = [...(props.failFast ? ["set -e"] : []), ...before, ...main];
@@ -98,6 +102,7 @@ export async function runScript(ctx: TaskContext, props: CommonScriptProps, body
     }
     return outputs;
   } finally {
+    await made.catch(() => {});
     ctx.vars.workingDir = previous.workingDir;
     ctx.vars.outputDir = previous.outputDir;
     if (owned) await ctx.runtime.removeDir(workDir);

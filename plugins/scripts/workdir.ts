@@ -72,9 +72,10 @@ async function upload(ctx: TaskContext, abs: string, name: string): Promise<stri
 /** Upload files matching `patterns` (names or globs, relative to workDir) and every file in outputDir. */
 export async function collectOutputFiles(ctx: TaskContext, workDir: string, patterns: string[], outputDir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const realRoot = await realpath(workDir);
+  // Nothing asked for by name: only the output dir is looked at (a script task's fixed cost).
+  const realRoot = patterns.length ? await realpath(workDir) : "";
   // The output dir and the local copies of storage files are not the script's own outputs.
-  const files = await walk(workDir, new Set([".kestra-files", relative(workDir, outputDir)]));
+  const files = patterns.length ? await walk(workDir, new Set([".kestra-files", relative(workDir, outputDir)])) : [];
   for (const pattern of patterns) {
     const rel = pattern.replace(/^\.\//, "");
     const matches = isGlob(rel) ? files.filter((f) => globToRegExp(rel).test(f)) : files.includes(rel) ? [rel] : [];

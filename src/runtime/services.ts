@@ -13,12 +13,18 @@ export interface RuntimeOptions {
   tmpRoot?: string;
 }
 
-export function createRuntimeServices(env: Record<string, string | undefined>, opts: RuntimeOptions = {}): RuntimeServices {
+/**
+ * `hostEnv` is the whole process environment: tasks get it without Tern's own settings and
+ * secrets (`env`), plugins read the TERN_* settings apart (`settings`).
+ */
+export function createRuntimeServices(hostEnv: Record<string, string | undefined>, opts: RuntimeOptions = {}): RuntimeServices {
+  const { env, settings } = splitEnv(hostEnv);
   const interpreters = createInterpreterFinder(env);
-  const tmpRoot = opts.tmpRoot ?? env.TERN_TMP_DIR ?? tmpdir();
+  const tmpRoot = opts.tmpRoot ?? settings.TERN_TMP_DIR ?? tmpdir();
 
   return {
     env,
+    settings,
     tmpDir: () => mkdtemp(join(tmpRoot, "tern-task-")),
     async removeDir(path) {
       await rm(path, { recursive: true, force: true });
@@ -32,4 +38,15 @@ export function createRuntimeServices(env: Record<string, string | undefined>, o
     },
     sql: createSqlConnector(),
   };
+}
+
+/** TERN_* are Tern's settings; SECRET_* are secrets (read through secret()); the rest may reach tasks. */
+export function splitEnv(hostEnv: Record<string, string | undefined>) {
+  const env: Record<string, string | undefined> = {};
+  const settings: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(hostEnv)) {
+    if (k.startsWith("TERN_")) settings[k] = v;
+    else if (!k.startsWith("SECRET_")) env[k] = v;
+  }
+  return { env, settings };
 }
