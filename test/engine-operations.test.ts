@@ -58,8 +58,7 @@ tasks:
     expect(o.runsOf("never")).toHaveLength(0);
   });
 
-  // Blocked on src/executor/service.ts (the lead's): kill() never reaches child executions.
-  test.todo("kill of a parent also kills its running subflow execution (Kestra's kill cascade)", async () => {
+  test("kill of a parent also kills its running subflow execution (Kestra's kill cascade)", async () => {
     await e.deploy(flow("sleepy-child", `
 tasks:
   - { id: nap, type: io.kestra.plugin.core.flow.Sleep, duration: PT10S }

@@ -141,9 +141,8 @@ test("kill -9 mid-ForEach and again mid-Pause: the execution resumes and finishe
   expect(id).toBeDefined();
   db = await openDatabase({ url: databaseUrlFor(dir) });
 
-  // Mid-ForEach: the first value's Return has finished and a Sleep is running. We also wait for
-  // the first lease renewal of the running Sleeps: a run claimed as it is created gets a 30 s
-  // lease whatever TERN_LEASE_MS says (see the todo below), which would only slow this test down.
+  // Mid-ForEach: the first value's Return has finished and a Sleep is running (leased for
+  // TERN_LEASE_MS, so the next process takes over after about two seconds).
   await until("the ForEach to be half-way", async () => {
     const rs = await runs(id);
     return rs.some((r) => r.taskId === "ret" && r.state === "SUCCESS") && rs.some((r) => r.taskId === "nap" && r.state === "RUNNING")
@@ -199,10 +198,9 @@ test("kill -9 mid-ForEach and again mid-Pause: the execution resumes and finishe
   expect(await third.proc.exited).toBe(0);
 }, 90_000);
 
-// Blocked on src/store/executions.ts (the lead's): persistEffects inserts preclaimed runs with
-// insertRunStmt(r) and its default 30 s lease, not the service's leaseMs, so a crash before the
-// first renewal leaves the run unrecoverable for 30 s even with TERN_LEASE_MS=2000.
-test.todo("a run claimed as it was created, killed before its first lease renewal, is recovered within TERN_LEASE_MS", async () => {
+// Runs claimed as they are created carry the service's lease (TERN_LEASE_MS), so a crash before
+// the first renewal is recovered within it.
+test("a run claimed as it was created, killed before its first lease renewal, is recovered within TERN_LEASE_MS", async () => {
   const data = mkdtempSync(join(tmpdir(), "tern-engine-lease-"));
   const flowFile = join(data, "lease.yaml");
   writeFileSync(flowFile, "id: lease\nnamespace: engine.restart\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT3S\n");

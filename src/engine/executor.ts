@@ -87,6 +87,11 @@ export async function advance(state: ExecState, deps: ExecutorDeps): Promise<Eff
   const w = createWalker(state, deps, fx);
   const ex = state.execution;
   const wasTerminal = isTerminal(ex.state);
+  // A due wake-up is spent: whatever still waits (pauses, loops, SLA deadlines) sets the next one.
+  if (ex.wakeAt !== null && ex.wakeAt <= deps.now().getTime()) {
+    ex.wakeAt = null;
+    fx.executionChanged = true;
+  }
   if (ex.state === "CREATED" || ex.state === "RESTARTED" || ex.state === "QUEUED") setExecState(w, "RUNNING");
   if (ex.killRequested && !wasTerminal) {
     terminate(w, "KILLED");

@@ -74,7 +74,12 @@ export async function advanceSpecial(w: Walker, run: TaskRun, task: TaskDef, spe
       return w.finishFlowable(run, task, "FAILED");
     }
     if (plan.resumeAt !== undefined && now >= plan.resumeAt) w.setRunState(run, "RUNNING");
-    else return;
+    else {
+      // Still paused: keep the execution's wake-up at this pause's next deadline.
+      const at = Math.min(plan.resumeAt ?? Infinity, plan.timeoutAt ?? Infinity);
+      if (at !== Infinity) w.wake(at);
+      return;
+    }
   }
   if (special === "subflow") return advanceChild(w, run, task);
   const res = await w.walkScope(run, plan, (task.errors as TaskDef[]) ?? [], (task.finally as TaskDef[]) ?? []);

@@ -86,6 +86,8 @@ export function createExecutionService(deps: ServiceDeps) {
   const busy = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const running = new Map<string, AbortController>();
+  /** Worker tasks in flight, until their results are written. */
+  const working = new Set<Promise<void>>();
   /** Worker completions waiting to be persisted with the execution's next pass. */
   const pending = new Map<string, { stmts: InStatement[]; apply(state: ExecState): void }[]>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -94,6 +96,10 @@ export function createExecutionService(deps: ServiceDeps) {
   let stopped = false;
   let tick: ReturnType<typeof setInterval> | undefined;
 
+  /** Executions this instance is the executor of (it holds their lease). */
+  const owned = new Set<string>();
+
+  /** An execution as this instance sees it; cached only while this instance owns it. */
   async function load(id: string): Promise<ExecState | undefined> {
     const hit = cache.get(id);
     if (hit) return hit;
@@ -102,8 +108,17 @@ export function createExecutionService(deps: ServiceDeps) {
     const flow = await deps.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
     if (!flow) throw new Error(`flow ${execution.namespace}.${execution.flowId} revision ${execution.flowRevision} not found`);
     const state = { flow, execution, runs: await loadTaskRuns(deps.db, id) };
-    cache.set(id, state);
+    if (owned.has(id)) cache.set(id, state);
     return state;
+  }
+
+  /** Become the executor of an execution (or confirm it): one walker per execution. */
+  async function own(id: string): Promise<boolean> {
+    if (owned.has(id)) return true;
+    if (!(await claimExecution(deps.db, id, deps.owner, leaseMs))) return false;
+    owned.add(id);
+    cache.delete(id); // whatever we held was read without the lease: read it again
+    return true;
   }
 
   // Runs are only ever appended to a state's list (and updated in place): the id index is
@@ -134,6 +149,7 @@ export function createExecutionService(deps: ServiceDeps) {
     if (stopped || deps.executor === false) return;
     try {
       for (let id; (id = await promoteQueued(deps.db, ns, flowId, limit, deps.owner, leaseMs)); ) {
+        owned.add(id);
         cache.delete(id);
         void kick(id);
       }
@@ -162,7 +178,10 @@ export function createExecutionService(deps: ServiceDeps) {
       if (ids.length < room) deferred = false;
       for (const id of ids) {
         if (busy.has(id)) continue;
+        // Ours already (a wake-up is due, or a remote worker finished one of its tasks): reread it.
+        if (owned.has(id)) cache.delete(id);
         if (await claimExecution(deps.db, id, deps.owner, leaseMs)) {
+          owned.add(id);
           cache.delete(id);
           void kick(id);
         }
@@ -200,10 +219,15 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   async function pass(id: string) {
-    const state = await load(id);
-    if (!state) return;
     const completions = pending.get(id) ?? [];
     pending.delete(id);
+    if (!(await own(id))) {
+      // Another live instance walks it: our workers' results go straight to the database.
+      for (const c of completions) await writeCompletion(id, c.stmts);
+      return;
+    }
+    const state = await load(id);
+    if (!state) return;
     for (const c of completions) c.apply(state);
     try {
       await walk(id, state, completions.flatMap((c) => c.stmts));
@@ -212,6 +236,7 @@ export function createExecutionService(deps: ServiceDeps) {
       // A completion's lease was lost (another instance took the run): drop our view and reload.
       console.error(`[tern] a task run of ${id} lost its lease; its result was dropped`);
       cache.delete(id);
+      owned.delete(id);
       again.add(id);
     }
   }
@@ -258,6 +283,7 @@ export function createExecutionService(deps: ServiceDeps) {
     const local = preclaim(fx.dispatch.filter((r) => fx.created.includes(r)));
     const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
     await persistEffects(deps.db, {
+      leaseMs,
       before,
       execution: fx.executionChanged || done ? ex : undefined,
       releaseExecution: done,
@@ -268,7 +294,12 @@ export function createExecutionService(deps: ServiceDeps) {
       events.emit("taskRun", ex, r);
       if (r.plan?.workingDir && isTerminal(r.state)) rmSync(r.plan.workingDir, { recursive: true, force: true });
     }
-    for (const r of fx.kill) running.get(r.id)?.abort(new Error("killed"));
+    for (const r of fx.kill) {
+      running.get(r.id)?.abort(new Error("killed"));
+      // Killing a Subflow task kills the execution it started (and so on down the tree).
+      const child = r.plan?.childExecutionId;
+      if (child) void api.kill(child).catch((e: Error) => console.error(`[tern] kill of child ${child}: ${e.message}`));
+    }
     for (const s of fx.subflows) {
       if (s.parentRun.state === "FAILED") again.add(id); // the flow was missing: walk on
       else void kick(s.childId);
@@ -284,6 +315,7 @@ export function createExecutionService(deps: ServiceDeps) {
 
   function finish(ex: Execution, flow?: FlowModel) {
     cache.delete(ex.id);
+    owned.delete(ex.id);
     if (flow?.concurrency?.limit !== undefined) void startQueued(ex.namespace, ex.flowId, flow.concurrency.limit);
     if (ex.parentId) finished.set(ex.id, { id: ex.id, state: ex.state, outputs: ex.outputs });
     events.emit("end", ex);
@@ -302,6 +334,7 @@ export function createExecutionService(deps: ServiceDeps) {
       });
       if (!child) continue;
       stmts.push(insertExecutionStmt(child.execution, { owner: deps.owner, leaseMs }));
+      owned.add(child.execution.id);
       cache.set(child.execution.id, child);
     }
     return stmts;
@@ -375,10 +408,12 @@ export function createExecutionService(deps: ServiceDeps) {
     while (slots > 0 && backlog.length) {
       const c = backlog.shift()!;
       slots--;
-      void work(c).finally(() => {
+      const p = work(c).finally(() => {
+        working.delete(p);
         slots++;
         drain();
       });
+      working.add(p);
     }
   }
 
@@ -389,6 +424,7 @@ export function createExecutionService(deps: ServiceDeps) {
     const cached = state.runs.find((r) => r.id === c.run.id);
     if (cached) Object.assign(cached, c.run);
     else state.runs.push(c.run);
+    events.emit("taskRun", state.execution, cached ?? c.run);
     const task = taskById(state.flow, c.run.taskId);
     const def = findTask(task.type);
     if (!def || def.kind !== "runnable") return;
@@ -421,11 +457,9 @@ export function createExecutionService(deps: ServiceDeps) {
         events.emit("taskRun", current.execution, run);
       };
       if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
-      if (deps.executor === false || stopped || !cache.has(c.run.executionId)) {
-        // No local executor holding this execution to fold the completion into: write it now.
-        const rs = await deps.db.$client.batch(stmts.filter((x) => x !== LEASE_GUARD), "write");
-        if (rs[0].rowsAffected > 0) apply(cache.get(c.run.executionId) ?? state);
-        void kick(c.run.executionId);
+      if (deps.executor === false || stopped || !owned.has(c.run.executionId)) {
+        // This instance does not walk the execution: write the result now and wake its owner.
+        if (await writeCompletion(c.run.executionId, stmts)) events.emit("taskRun", ex, { ...c.run, ...completion });
         return;
       }
       // The completion is written in the same transaction as the executor's next decision:
@@ -437,6 +471,15 @@ export function createExecutionService(deps: ServiceDeps) {
     } finally {
       running.delete(c.run.id);
     }
+  }
+
+  /** A worker result written on its own (fenced), waking the execution's owner to read it. */
+  async function writeCompletion(executionId: string, stmts: InStatement[]): Promise<boolean> {
+    const rs = await deps.db.$client.batch([
+      ...stmts.filter((x) => x !== LEASE_GUARD),
+      { sql: `UPDATE executions SET wake_at = ? WHERE id = ?`, args: [now().getTime(), executionId] },
+    ], "write");
+    return rs[0].rowsAffected > 0;
   }
 
   function buildContext(state: ExecState, run: TaskRun, task: TaskDef, logger: TaskContext["logger"], signal: AbortSignal, exit: (s: string) => void) {
@@ -478,7 +521,7 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   function operations() {
-    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: (id) => claimExecution(deps.db, id, deps.owner, leaseMs), create: (r, runs) => api.create(r, runs) });
+    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: own, create: (r, runs) => api.create(r, runs) });
   }
 
   // ---- timers and sweeps ---------------------------------------------------------------------
@@ -554,6 +597,7 @@ export function createExecutionService(deps: ServiceDeps) {
       } else await groupWrite(deps.db, insert);
       events.emit("execution", execution);
       if (admit) {
+        owned.add(execution.id);
         cache.set(execution.id, { flow: req.flow, execution, runs });
         void kick(execution.id);
       } else deferred = true;
@@ -564,7 +608,6 @@ export function createExecutionService(deps: ServiceDeps) {
       if (!(await setKillRequested(deps.db, id))) return false;
       const st = cache.get(id);
       if (st) st.execution.killRequested = true;
-      else if (await claimExecution(deps.db, id, deps.owner, leaseMs)) cache.delete(id);
       await kick(id);
       return true;
     },
@@ -604,6 +647,8 @@ export function createExecutionService(deps: ServiceDeps) {
       const deadline = Date.now() + graceMs;
       while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       for (const c of running.values()) c.abort(new Error("shutdown"));
+      // Interrupted tasks still write what they ended with before the database closes.
+      await Promise.race([Promise.allSettled([...working]), new Promise((r) => setTimeout(r, 5000))]);
       await Promise.allSettled([...busy.values()]);
       await releaseLeases(deps.db, deps.owner);
     },

@@ -118,6 +118,8 @@ export function insertLogsStmt(logs: LogEntry[], namespace: string, flowId: stri
 }
 
 export interface Persist {
+  /** Lease of runs inserted already claimed (the service's TERN_LEASE_MS). */
+  leaseMs?: number;
   /** Statements that go first (worker completions and their guards). */
   before?: InStatement[];
   execution?: Execution;
@@ -131,7 +133,7 @@ export interface Persist {
 /** Apply one executor pass atomically. */
 export async function persistEffects(db: Db, p: Persist, ns: string, flowId: string): Promise<void> {
   const stmts: InStatement[] = [...(p.before ?? [])];
-  for (const r of p.created) stmts.push(insertRunStmt(r));
+  for (const r of p.created) stmts.push(insertRunStmt(r, p.leaseMs));
   for (const r of p.changed) stmts.push(updateRunStmt(r));
   if (p.execution) stmts.push(updateExecutionStmt(p.execution, p.releaseExecution ?? false));
   stmts.push(...insertLogsStmt(p.logs, ns, flowId), ...(p.extra ?? []));
@@ -139,7 +141,8 @@ export async function persistEffects(db: Db, p: Persist, ns: string, flowId: str
 }
 
 export async function setKillRequested(db: Db, id: string): Promise<boolean> {
-  const rs = await db.$client.execute({ sql: "UPDATE executions SET kill_requested = 1 WHERE id = ?", args: [id] });
+  const rs = await db.$client.execute({ sql: `UPDATE executions SET kill_requested = 1, wake_at = ? WHERE id = ?
+            AND state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`, args: [Date.now(), id] });
   return rs.rowsAffected > 0;
 }
 
