@@ -13,6 +13,8 @@ Commands:
   validate <files or dirs>...
                          report every error of every flow; exit 2 if any
   schema                 print the JSON Schema of a flow (for editors)
+  backfill <namespace> <flowId> <triggerId> --start ISO [--end ISO] [--input k=v]... [--label k=v]... [--run]
+                         replay a Schedule trigger's slots over a past range
   deploy <dir> [--namespace NS] [--delete] [--server URL]
                          replace a namespace's flows on a server with the flows of a directory
   secret set <NAME> [value] [--namespace NS]   store an encrypted secret (value from stdin if omitted)
@@ -44,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./cli/serve.ts")).serveCommand(rest);
     case "deploy":
       return (await import("./cli/deploy.ts")).deployCommand(rest);
+    case "backfill":
+      return (await import("./cli/backfill.ts")).backfillCommand(rest);
     case "secret":
       return (await import("./cli/secret.ts")).secretCommand(rest);
     case "user":
