@@ -28,7 +28,7 @@ Commands:
 Options: --data DIR (or TERN_DATA) moves the data directory (default ./data);
 TERN_DATABASE_URL uses a libSQL server instead of the embedded file.
 Auth: TERN_ADMIN_USER/TERN_ADMIN_PASSWORD create the first admin on start; with no user or
-token, serve answers on loopback only (see docs/security.md).`;
+token, serve answers on loopback only (see README, Security).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
