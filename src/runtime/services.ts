@@ -1,12 +1,12 @@
 // RuntimeServices for plugins (plugins/define.ts): temp dirs, process spawning with cached
 // interpreter lookup, the environment, and the SQL connector.
-import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { RuntimeServices, SpawnOptions } from "../../plugins/define.ts";
 import { createInterpreterFinder } from "./interpreters.ts";
 import { spawnProcess } from "./spawn.ts";
 import { createSqlConnector } from "./sql.ts";
+import { createTempDirs } from "./temp-dirs.ts";
 
 export interface RuntimeOptions {
   /** Parent of task temp dirs (default: TERN_TMP_DIR or the OS temp dir). */
@@ -20,15 +20,13 @@ export interface RuntimeOptions {
 export function createRuntimeServices(hostEnv: Record<string, string | undefined>, opts: RuntimeOptions = {}): RuntimeServices {
   const { env, settings } = splitEnv(hostEnv);
   const interpreters = createInterpreterFinder(env);
-  const tmpRoot = opts.tmpRoot ?? settings.TERN_TMP_DIR ?? tmpdir();
+  const dirs = createTempDirs(resolve(opts.tmpRoot ?? settings.TERN_TMP_DIR ?? tmpdir()));
 
   return {
     env,
     settings,
-    tmpDir: () => mkdtemp(join(tmpRoot, "tern-task-")),
-    async removeDir(path) {
-      await rm(path, { recursive: true, force: true });
-    },
+    tmpDir: () => dirs.create(),
+    removeDir: (path) => dirs.remove(path),
     async spawn(o: SpawnOptions) {
       // A bare program name goes through the cache (python3 -> the real binary, not a shim).
       const [head, ...rest] = o.cmd;
