@@ -5,7 +5,7 @@ import type { InStatement } from "@libsql/client";
 import { EventEmitter } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { TaskContext, TaskDef } from "../../plugins/define.ts";
+import type { FileStore, TaskContext, TaskDef } from "../../plugins/define.ts";
 import { findTask } from "../../plugins/index.ts";
 import { advance, type ExecState, type SubflowRequest } from "../engine/executor.ts";
 import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/model.ts";
@@ -24,6 +24,7 @@ import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
 import { resolveInputs } from "../flow/index.ts";
+import { taskRunPrefix } from "../files/uri.ts";
 
 export interface FlowSource {
   /** The flow model of a namespace/id (latest, or a given revision). */
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   files?: {
     write(scope: FileScope, dir: string, files: Record<string, string>): Promise<void>;
     collect(scope: FileScope, dir: string, globs: string[]): Promise<Record<string, string>>;
+    /** A task run's view of internal storage (ForEachItem reads its batches, writes subflow outputs). */
+    store?(scope: FileScope): Pick<FileStore, "getText" | "put">;
   };
   /** Hide secret values (and SECRET inputs) in log lines before they are stored or shown. */
   mask?(text: string, sensitive: string[]): string;
@@ -252,11 +255,13 @@ export function createExecutionService(deps: ServiceDeps) {
     }
     // After a restart the children of waiting Subflow tasks may be finished and uncached.
     for (const r of state.runs) {
-      const cid = r.plan?.childExecutionId;
-      if (!cid || isTerminal(r.state) || cache.has(cid) || finished.has(cid)) continue;
-      const child = await loadExecution(deps.db, cid);
-      if (child && isTerminal(child.state)) finished.set(cid, { id: cid, state: child.state, outputs: child.outputs });
-      else if (child) void kick(cid);
+      if (isTerminal(r.state)) continue;
+      for (const cid of childIds(r)) {
+        if (cache.has(cid) || finished.has(cid)) continue;
+        const child = await loadExecution(deps.db, cid);
+        if (child && isTerminal(child.state)) finished.set(cid, { id: cid, state: child.state, outputs: child.outputs });
+        else if (child) void kick(cid);
+      }
     }
     const fx = await advance(state, {
       now, newId,
@@ -278,6 +283,11 @@ export function createExecutionService(deps: ServiceDeps) {
       },
       writeFiles: deps.files ? (run, dir, files) => deps.files!.write(fileScope(ex, run), dir, files) : undefined,
       collectFiles: deps.files ? (run, dir, globs) => deps.files!.collect(fileScope(ex, run), dir, globs) : undefined,
+      storage: deps.files?.store ? {
+        read: (run, uri) => deps.files!.store!(fileScope(ex, run)).getText(uri),
+        write: (run, name, data) => deps.files!.store!(fileScope(ex, run)).put(name, data),
+        folder: (run) => `/${taskRunPrefix(fileScope(ex, run))}`,
+      } : undefined,
     });
     const done = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
     const local = preclaim(fx.dispatch.filter((r) => fx.created.includes(r)));
@@ -297,8 +307,7 @@ export function createExecutionService(deps: ServiceDeps) {
     for (const r of fx.kill) {
       running.get(r.id)?.abort(new Error("killed"));
       // Killing a Subflow task kills the execution it started (and so on down the tree).
-      const child = r.plan?.childExecutionId;
-      if (child) void api.kill(child).catch((e: Error) => console.error(`[tern] kill of child ${child}: ${e.message}`));
+      for (const child of childIds(r)) void api.kill(child).catch((e: Error) => console.error(`[tern] kill of child ${child}: ${e.message}`));
     }
     for (const s of fx.subflows) {
       if (s.parentRun.state === "FAILED") again.add(id); // the flow was missing: walk on
@@ -326,6 +335,7 @@ export function createExecutionService(deps: ServiceDeps) {
   async function subflowStatements(state: ExecState, reqs: SubflowRequest[], logs: LogEntry[]) {
     const stmts = [];
     for (const req of reqs) {
+      if (req.parentRun.state === "FAILED") continue; // an earlier batch of the same ForEachItem failed
       const child = await buildChild(state, req).catch((e: Error) => {
         logs.push({ executionId: state.execution.id, taskRunId: req.parentRun.id, taskId: req.parentRun.taskId, attempt: 0, level: "ERROR", message: e.message, timestamp: now().getTime() });
         req.parentRun.state = "FAILED";
@@ -341,8 +351,9 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   async function buildChild(state: ExecState, req: SubflowRequest): Promise<ExecState> {
-    const { task, parentRun } = req;
+    const { task, parentRun, batch } = req;
     const vars = varsFor(state, parentRun);
+    if (batch) vars.taskrun = { ...(vars.taskrun as object), items: batch.items, iteration: batch.iteration };
     const ns = await deps.renderer.render(String(task.namespace), vars);
     const fid = await deps.renderer.render(String(task.flowId), vars);
     const flow = await deps.flows.get(ns, fid, task.revision ? Number(task.revision) : undefined);
@@ -359,8 +370,11 @@ export function createExecutionService(deps: ServiceDeps) {
     const execution = newExecutionRecord({
       flow, id: req.childId, inputs, labels, parentId: state.execution.id,
       trigger: {
-        type: "io.kestra.plugin.core.flow.Subflow",
-        variables: { executionId: state.execution.id, namespace: state.execution.namespace, flowId: state.execution.flowId, flowRevision: state.execution.flowRevision },
+        type: batch ? String(task.type) : "io.kestra.plugin.core.flow.Subflow",
+        variables: {
+          executionId: state.execution.id, namespace: state.execution.namespace, flowId: state.execution.flowId, flowRevision: state.execution.flowRevision,
+          ...(batch ? { taskRunId: parentRun.id, taskId: parentRun.taskId, taskRunIteration: batch.iteration } : {}),
+        },
       },
     }, now());
     return { flow, execution, runs: [] };
@@ -405,10 +419,13 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   function drain() {
-    while (slots > 0 && backlog.length) {
+    // After stop, claimed runs stay queued: releaseLeases hands them back to other instances.
+    while (slots > 0 && backlog.length && !stopped) {
       const c = backlog.shift()!;
       slots--;
-      const p = work(c).finally(() => {
+      const p = work(c).catch((e: Error) => {
+        if (!stopped) console.error(`[tern] task run ${c.run.id} of ${c.run.executionId}: ${e.message}`);
+      }).finally(() => {
         working.delete(p);
         slots++;
         drain();
@@ -504,6 +521,7 @@ export function createExecutionService(deps: ServiceDeps) {
           await updateLabels(deps.db, ex.id, ex.labels);
         },
         exit,
+        resume: async (id, inputs) => void (await api.resume(id, inputs)),
       },
       now,
     });
@@ -663,6 +681,13 @@ export interface FileScope {
   executionId: string;
   taskId: string;
   taskRunId: string;
+}
+
+/** The child executions a task run started: a Subflow's one, a ForEachItem's one per batch. */
+function childIds(run: TaskRun): string[] {
+  const p = run.plan;
+  if (!p) return [];
+  return p.childExecutionId ? [p.childExecutionId, ...(p.children ?? [])] : (p.children ?? []);
 }
 
 function fileScope(ex: Execution, run: TaskRun): FileScope {

@@ -36,11 +36,18 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   const allowed = Math.max(1, Math.floor(Math.min(lastSegment(word).length, lastSegment(best).length) / 3));
   if (bestDistance <= allowed) return best;
   // Same class name in another package: an old alias or a moved plugin (core.tasks.flows.X -> plugin.core.flow.X).
+  // Only within one plugin family: gcp.bigquery.Query is not a misspelt jdbc.sqlite.Query.
   if (word.includes(".")) {
     const tail = lastSegment(word);
-    for (const c of candidates) if (c.includes(".") && lastSegment(c) === tail) return c;
+    for (const c of candidates) if (c.includes(".") && lastSegment(c) === tail && family(c) === family(word)) return c;
   }
   return undefined;
+}
+
+/** io.kestra.core.* (Kestra's old core packages) and io.kestra.plugin.core.* are one family. */
+function family(type: string): string {
+  const m = /^io\.kestra\.(?:plugin\.)?([a-z0-9_]+)\./.exec(type);
+  return m ? m[1] : type.slice(0, type.lastIndexOf("."));
 }
 
 /** Kestra plugin types look like io.kestra.<package...>.<ClassName>. */
