@@ -132,6 +132,10 @@ export interface EngineHooks {
   setLabels(labels: { key: string; value: string }[]): Promise<void>;
   /** Ask the engine to end the execution in `state` once this task returns. */
   exit(state: string): void;
+  /** Resume a PAUSED execution with the Pause task's onResume input values (execution.Resume). */
+  resume?(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
+  /** Enable or disable a flow's trigger (trigger.Toggle); throws when the flow or trigger is unknown. */
+  toggleTrigger?(key: { namespace: string; flowId: string; triggerId: string }, enabled: boolean): Promise<void>;
 }
 
 /** Thrown to fail without retry. */
@@ -214,6 +218,11 @@ export interface FlowableDefinition<S extends z.ZodType = z.ZodType> {
    * children), WorkingDirectory (shared folder). Plain flowables leave it undefined.
    */
   special?: "subflow" | "pause" | "loop" | "workingDirectory" | "forEachItem";
+  /**
+   * Tasks the engine runs under this one that are not written in the flow (ForEachItem's
+   * `_split`, `_items`, `_merge`): indexed by id like written children, never validated.
+   */
+  internal?(task: TaskDef): TaskDef[];
 }
 
 export type TaskDefinition = RunnableDefinition<any> | FlowableDefinition<any>;

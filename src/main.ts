@@ -17,6 +17,9 @@ import { createMasker, createSecretStore } from "./secrets/index.ts";
 import { createTemplateEngine } from "./template/engine.ts";
 import { executionLogs } from "./store/logs.ts";
 import { hostname } from "node:os";
+import { createTriggerAdmin } from "./scheduler/admin.ts";
+import { syncFlowTriggers } from "./scheduler/sync.ts";
+import { getTriggerRow } from "./store/triggers.ts";
 
 export interface Tern {
   config: Config;
@@ -92,6 +95,7 @@ export async function createTern(config: Config, env: Record<string, string | un
     files: {
       write: (scope, dir, files) => writeLocalFiles(createTaskFileStore(storage, scope), dir, files),
       collect: (scope, dir, globs) => collectLocalFiles(createTaskFileStore(storage, scope), dir, globs),
+      store: (scope) => createTaskFileStore(storage, scope),
     },
     tickMs: config.tickMs,
     leaseMs: config.leaseMs,
@@ -105,6 +109,7 @@ export async function createTern(config: Config, env: Record<string, string | un
       }),
       kv,
       runtime,
+      engine: { ...base.engine, toggleTrigger: (key, enabled) => toggleTrigger(db, flows, key, enabled) },
     }),
   });
   return {
@@ -114,6 +119,18 @@ export async function createTern(config: Config, env: Record<string, string | un
       db.$client.close();
     },
   };
+}
+
+/** trigger.Toggle: enable or disable a trigger row, as the API does (Kestra's messages when missing). */
+async function toggleTrigger(db: Db, flows: ReturnType<typeof createFlowSource>, key: { namespace: string; flowId: string; triggerId: string }, enabled: boolean) {
+  const name = `${key.namespace}.${key.flowId}`;
+  if (!(await flows.get(key.namespace, key.flowId))) {
+    throw new Error(`Unable to find flow ${name}. Make sure the flow exists and the current execution is authorized to access it.`);
+  }
+  // Rows are written by the scheduler's sync; a process without one (tern run) syncs this flow now.
+  if (!(await getTriggerRow(db, key))) await syncFlowTriggers({ db, flows, log: () => {} }, key.namespace, key.flowId, Date.now());
+  if (!(await getTriggerRow(db, key))) throw new Error(`Unable to find trigger ${key.triggerId} for the flow ${name}`);
+  await createTriggerAdmin({ db, flows }).setDisabled(key, !enabled);
 }
 
 /** The storage scope of the task run the variables describe (for read(), fileSize()…). */

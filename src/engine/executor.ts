@@ -21,6 +21,8 @@ export interface SubflowRequest {
   parentRun: TaskRun;
   task: TaskDef;
   childId: string;
+  /** ForEachItem: the batch file (`taskrun.items`) and its index (`taskrun.iteration`). */
+  batch?: { items: string; iteration: number };
 }
 
 export interface ExecutorDeps {
@@ -37,6 +39,14 @@ export interface ExecutorDeps {
   writeFiles?(run: TaskRun, dir: string, files: Record<string, string>): Promise<void>;
   /** WorkingDirectory outputFiles: upload the files matching the globs; name -> kestra:// URI. */
   collectFiles?(run: TaskRun, dir: string, globs: string[]): Promise<Record<string, string>>;
+  /** Internal storage from a task run's folder (ForEachItem's batches and subflow outputs). */
+  storage?: {
+    read(run: TaskRun, uri: string): Promise<string>;
+    /** Write `name` (may contain folders) under the run's folder; returns its kestra:/// URI. */
+    write(run: TaskRun, name: string, data: string): Promise<string>;
+    /** The run's folder as a URI path: /<namespace path>/<flow>/executions/<id>/tasks/<task>/<run>. */
+    folder(run: TaskRun): string;
+  };
 }
 
 export interface ExecState {

@@ -45,6 +45,8 @@ export interface StoredPlan extends Plan {
   timeoutAt?: number;
   /** Subflow: the child execution. */
   childExecutionId?: string;
+  /** ForEachItem `_items`: the child execution of each batch, by batch index. */
+  children?: string[];
   /** Exit task: the state the execution must end in. */
   exit?: string;
   /** WorkingDirectory: the shared folder. */

@@ -1,11 +1,13 @@
 // Flowables the executor handles itself: Pause (waits), Subflow (a child execution),
-// LoopUntil/WaitFor (repeats its children) and WorkingDirectory (a shared folder).
+// LoopUntil/WaitFor (repeats its children), WorkingDirectory (a shared folder) and
+// ForEachItem's `_items` step (a child execution per batch, in for-each-item.ts).
 import { durationMs, type FlowableDefinition, type TaskDef } from "../../plugins/define.ts";
 import type { TaskRun } from "./model.ts";
 import { isFailure, isTerminal } from "./states.ts";
 import { decideRetry } from "./retry.ts";
 import { retryOf } from "./tree.ts";
 import { truthy, type Walker } from "./executor.ts";
+import { advanceItems, startItems } from "./for-each-item.ts";
 
 type Special = NonNullable<FlowableDefinition["special"]>;
 
@@ -24,6 +26,8 @@ export async function startSpecial(w: Walker, run: TaskRun, task: TaskDef, def: 
     }
     case "subflow":
       return startChild(w, run, task);
+    case "forEachItem":
+      return startItems(w, run, task);
     case "loop":
       run.plan = { branches: [{ tasks }], concurrency: 1, iteration: 0 };
       run.outputs = { iterationCount: 0 };
@@ -82,6 +86,7 @@ export async function advanceSpecial(w: Walker, run: TaskRun, task: TaskDef, spe
     }
   }
   if (special === "subflow") return advanceChild(w, run, task);
+  if (special === "forEachItem") return advanceItems(w, run, task);
   const res = await w.walkScope(run, plan, (task.errors as TaskDef[]) ?? [], (task.finally as TaskDef[]) ?? []);
   if (!res.done) return;
   if (special === "workingDirectory" && !isFailure(res.state) && Array.isArray(task.outputFiles) && w.deps.collectFiles) {

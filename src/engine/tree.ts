@@ -23,6 +23,7 @@ export function indexFlow(flow: FlowModel): TaskIndex {
     const def = findTask(task.type);
     if (def?.kind === "flowable") {
       for (const child of def.children(task)) visit(child.task, [task.id, ...parents]);
+      for (const child of def.internal?.(task) ?? []) visit(child, [task.id, ...parents]);
     }
   };
   for (const list of [flow.tasks, flow.errors, flow.finally, flow.afterExecution]) {
