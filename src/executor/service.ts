@@ -178,7 +178,8 @@ export function createExecutionService(deps: ServiceDeps) {
       const room = maxBusy - busy.size;
       if (room <= 0) return;
       const ids = await findOrphanExecutions(deps.db, deps.owner, room);
-      if (ids.length < room) deferred = false;
+      // A full page means more may wait: look again as soon as passes drain.
+      deferred = ids.length >= room;
       for (const id of ids) {
         if (busy.has(id)) continue;
         // Ours already (a wake-up is due, or a remote worker finished one of its tasks): reread it.
