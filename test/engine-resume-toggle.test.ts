@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTernTriggerAdmin } from "../src/scheduler/index.ts";
 import { createEngine, type Engine } from "./helpers/engine.ts";
+import { at, createFixture } from "./helpers/scheduler-fixture.ts";
 
 const NS = "engine.ops";
 let e: Engine;
@@ -201,4 +202,43 @@ triggers:
     expect(noFlow.execution.state).toBe("FAILED");
     expect(noFlow.logsOf("toggle").join("\n")).toContain(`Unable to find flow ${key.namespace}.ghost.`);
   });
+});
+
+test("a schedule disabled by Toggle does not fire at its next slot", async () => {
+  const fx = await createFixture();
+  try {
+    await fx.save(`id: hourly
+namespace: sched.toggle
+tasks:
+  - id: off
+    type: io.kestra.plugin.core.trigger.Toggle
+    trigger: every
+triggers:
+  - id: every
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+`);
+    // The same schedule on a flow nobody toggles: its slot fires.
+    await fx.save(`id: control
+namespace: sched.toggle
+tasks:
+  - id: hi
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+triggers:
+  - id: every
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+`);
+    await fx.scheduler.tick(at("2026-01-01T10:30:00Z"));
+    const model = (await fx.tern.flows.get("sched.toggle", "hourly"))!;
+    const run = await fx.tern.service.create({ flow: model });
+    expect((await fx.tern.service.waitFor(run.id)).state).toBe("SUCCESS");
+    expect((await fx.admin.get({ namespace: "sched.toggle", flowId: "hourly", triggerId: "every" }))!.disabled).toBe(true);
+    expect((await fx.scheduler.tick(at("2026-01-01T11:00:00.010Z"))).fired).toBe(1);
+    expect((await fx.executions("control")).length).toBe(1);
+    expect((await fx.executions("hourly")).length).toBe(1); // only the run above
+  } finally {
+    await fx.close();
+  }
 });
