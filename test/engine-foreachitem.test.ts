@@ -189,6 +189,38 @@ describe("ForEachItem", () => {
   });
 });
 
+test("inside a ForEach: each iteration splits, runs and merges its own batches", async () => {
+  const file = await upload(lines(3));
+  const o = await e.run(`id: fei-in-foreach
+namespace: ${NS}
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["x", "y"]
+    tasks:
+      - id: each
+        type: io.kestra.plugin.core.flow.ForEachItem
+        items: "${file}"
+        batch:
+          rows: 2
+        namespace: ${NS}
+        flowId: child
+        inputs:
+          items: "{{ taskrun.items }}"
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.each_items.x.numberOfBatches }} {{ outputs.each_merge.y.subflowOutputs }}"
+`);
+  expect(o.execution.state).toBe("SUCCESS");
+  expect(o.runsOf("each_items").map((r) => r.outputs!.numberOfBatches)).toEqual([2, 2]);
+  const merges = o.runsOf("each_merge");
+  expect(merges.map((r) => r.state)).toEqual(["SUCCESS", "SUCCESS"]);
+  expect(new Set(merges.map((r) => r.outputs!.subflowOutputs)).size).toBe(2);
+  expect(o.logsOf("after")).toEqual([`2 ${merges[1].outputs!.subflowOutputs}`]);
+  const children = (await Promise.all(o.runsOf("each_items").map(childrenOf))).flat();
+  expect(children.map((c) => c.run("show").outputs!.value)).toEqual(["line 1\nline 2\n", "line 3\n", "line 1\nline 2\n", "line 3\n"]);
+});
+
 describe("ForEachItem validation", () => {
   test("a valid flow parses; the legacy alias is accepted; a misspelt property is an error", () => {
     const ok = parseFlow(parentFlow("fei-valid"), "fei.yaml");
