@@ -390,7 +390,8 @@ export function createExecutionService(deps: ServiceDeps) {
    */
   function preclaim(created: TaskRun[]): TaskRun[] {
     if (deps.worker === false || stopped) return [];
-    const room = Math.max(0, slots - backlog.length);
+    // Admission control bounds the executions in flight, so the backlog stays bounded too.
+    const room = Math.max(0, 1000 - backlog.length);
     const out = created.slice(0, room);
     const date = now();
     const iso = date.toISOString();

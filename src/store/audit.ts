@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { audit } from "../../db/schema.ts";
 import type { Db } from "./db.ts";
+import { groupWrite } from "./group-write.ts";
 
 export interface AuditEntry {
   at: number;
@@ -12,7 +13,12 @@ export interface AuditEntry {
 }
 
 export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
-  await db.insert(audit).values(e);
+  // Through the group writer: under load an audit line shares the transaction of the
+  // execution (or other change) it records, instead of a commit of its own.
+  await groupWrite(db, [{
+    sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+    args: [e.at, e.actor, e.action, e.target, e.detail],
+  }]);
 }
 
 export interface AuditQuery {
