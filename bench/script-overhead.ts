@@ -47,7 +47,9 @@ const harness = await createHarness({ env });
 const task = (type: string) => scriptTasks.find((t) => t.type === type) as RunnableDefinition<any>;
 
 async function bare(l: Lang): Promise<void> {
-  const p = Bun.spawn(l.bare, { env: l.bareEnv, stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  // detached as the task's process is: with the kernel's scheduler autogroups (on here), a new
+  // session gets its own CPU share, so a baseline without it loses to the task on a busy host.
+  const p = Bun.spawn(l.bare, { env: l.bareEnv, stdin: "ignore", stdout: "ignore", stderr: "ignore", detached: true });
   if ((await p.exited) !== 0) throw new Error(`${l.bare.join(" ")} failed`);
 }
 
@@ -178,7 +180,7 @@ const report = [
   "",
   `Machine: ${navigator.hardwareConcurrency} × ${cpu}, Bun ${Bun.version}, ${python}; shared and noisy, so the four variants of a workload run back to back in each of ${reps} rounds (order rotated, after one warm-up round); ms are medians over the rounds, ratios are medians of the per-round ratios (min–max in brackets). Milliseconds for the whole batch.`,
   "",
-  "- **bare**: `Bun.spawn` of the same command (the interpreter on a script file holding `true` / `pass`, the same minimal env), stdio ignored; python is the real binary the task uses, not the pyenv shim.",
+  "- **bare**: `Bun.spawn` of the same command (the interpreter on a script file holding `true` / `pass`, the same minimal env, `detached` like the task's process since scheduler autogroups give a new session its own CPU share), stdio ignored; python is the real binary the task uses, not the pyenv shim.",
   "- **plugin**: the script task's `run()` with the real runtime — temp working dir, script file, env, spawn in its own process group, stdout/stderr line-split into logs, cleanup — no engine.",
   "- **flow**: one real execution of a flow of those tasks (engine, worker, libSQL file, plugin).",
   "- **engine**: the engine's own cost for the same flow shape, which is being optimised separately: a flow of `Return` tasks (instant) / a flow of `Sleep PT0.001S` tasks less the same sleeps done bare (tasks that yield, as a script does while its process runs). **flow − engine** uses the larger of the two: what the script task adds inside a real execution.",
