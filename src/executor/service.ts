@@ -19,7 +19,7 @@ import {
 } from "../store/executions.ts";
 import { applyLimitStmt, flowsWithQueued, promoteQueued } from "../store/concurrency.ts";
 import { groupWrite } from "../store/group-write.ts";
-import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, requeueExpired, type Claimed } from "../store/task-queue.ts";
+import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, lostTaskRuns, requeueExpired, type Claimed } from "../store/task-queue.ts";
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
@@ -570,10 +570,28 @@ export function createExecutionService(deps: ServiceDeps) {
     }, Math.max(0, at - now().getTime()) + 5);
   }
 
+  let renewedAt = Date.now();
+
+  /** A worker that cannot keep its leases stops the tasks it no longer holds. */
+  async function keepLeases() {
+    try {
+      await renewLeases(deps.db, deps.owner, leaseMs);
+      renewedAt = Date.now();
+    } catch (e) {
+      if (Date.now() - renewedAt > leaseMs) for (const c of running.values()) c.abort(new Error("task lease could not be renewed"));
+      throw e;
+    }
+    if (running.size === 0) return;
+    for (const id of await lostTaskRuns(deps.db, deps.owner, [...running.keys()])) {
+      console.error(`[tern] task run ${id} was taken over by another instance: stopping it here`);
+      running.get(id)?.abort(new Error("task lease lost"));
+    }
+  }
+
   async function sweep() {
     if (stopped) return;
     try {
-      await renewLeases(deps.db, deps.owner, leaseMs);
+      await keepLeases();
       await requeueExpired(deps.db);
       await pickUp();
       if (deps.executor !== false) await sweepQueued();

@@ -72,6 +72,15 @@ export async function requeueExpired(db: Db): Promise<number> {
   return rs.rowsAffected;
 }
 
+/** Of the runs this worker is running, those whose claim it no longer holds (re-queued, killed). */
+export async function lostTaskRuns(db: Db, owner: string, ids: string[]): Promise<string[]> {
+  const rs = await db.$client.execute({
+    sql: `SELECT id FROM task_runs WHERE id IN (${ids.map(() => "?").join(",")}) AND (owner IS NULL OR owner != ? OR state != 'RUNNING')`,
+    args: [...ids, owner],
+  });
+  return rs.rows.map((r) => String(r.id));
+}
+
 /**
  * Placed right after a fenced completion in a batch: if that UPDATE matched no row (the lease
  * was lost), json() of invalid text raises an error and the whole transaction rolls back, so
