@@ -105,6 +105,8 @@ export const taskRuns = sqliteTable(
   (t) => [
     index("task_runs_execution_idx").on(t.executionId, t.seq),
     index("task_runs_queue_idx").on(t.queued, t.runAt),
+    // Claimed runs only: lease renewal, expiry and take-over checks look them up by owner.
+    index("task_runs_owner_idx").on(t.owner, t.leaseUntil).where(sql`owner IS NOT NULL`),
   ],
 );
 

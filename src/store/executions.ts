@@ -178,7 +178,12 @@ export async function findOrphanExecutions(db: Db, owner: string, limit = 100): 
 export async function renewLeases(db: Db, owner: string, leaseMs: number) {
   await db.$client.batch(
     [
-      { sql: `UPDATE executions SET lease_until = ${DB_NOW} + ? WHERE owner = ?`, args: [leaseMs, owner] },
+      // (The state condition lets SQLite use the index of unfinished executions.)
+      {
+        sql: `UPDATE executions SET lease_until = ${DB_NOW} + ? WHERE owner = ?
+              AND state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`,
+        args: [leaseMs, owner],
+      },
       { sql: `UPDATE task_runs SET lease_until = ${DB_NOW} + ? WHERE owner = ? AND state = 'RUNNING'`, args: [leaseMs, owner] },
     ],
     "write",

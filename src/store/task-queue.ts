@@ -67,7 +67,7 @@ export function completeStmt(c: Completion) {
 export async function requeueExpired(db: Db): Promise<number> {
   const rs = await db.$client.execute(
     `UPDATE task_runs SET queued = 1, owner = NULL, lease_until = NULL, run_at = ${DB_NOW}
-     WHERE state = 'RUNNING' AND queued = 0 AND owner IS NOT NULL AND lease_until < ${DB_NOW}`,
+     WHERE owner IS NOT NULL AND lease_until < ${DB_NOW} AND state = 'RUNNING' AND +queued = 0`, // owner index, not the queue's
   );
   return rs.rowsAffected;
 }

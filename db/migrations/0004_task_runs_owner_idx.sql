@@ -1,0 +1,1 @@
+CREATE INDEX `task_runs_owner_idx` ON `task_runs` (`owner`,`lease_until`) WHERE owner IS NOT NULL;
