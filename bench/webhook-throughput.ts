@@ -104,4 +104,4 @@ Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Bun ${Bun.version}; loa
 ${rows.join("\n")}
 `;
 console.log(report);
-appendFileSync(join(ROOT, "bench/RESULTS.md"), report);
+if (!process.env.BENCH_DRY) appendFileSync(join(ROOT, "bench/RESULTS.md"), report);
