@@ -53,6 +53,17 @@ async function bare(l: Lang): Promise<void> {
   if ((await p.exited) !== 0) throw new Error(`${l.bare.join(" ")} failed`);
 }
 
+/** The same, reading stdout and stderr to their end: what any runner that keeps the output pays. */
+async function bareOut(l: Lang): Promise<void> {
+  const p = Bun.spawn(l.bare, { env: l.bareEnv, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+  const drain = async (s: ReadableStream<Uint8Array>) => {
+    const r = s.getReader();
+    while (!(await r.read()).done);
+  };
+  await Promise.all([drain(p.stdout), drain(p.stderr)]);
+  if ((await p.exited) !== 0) throw new Error(`${l.bare.join(" ")} failed`);
+}
+
 async function plugin(l: Lang): Promise<void> {
   const out = await harness.run(task(l.type), { script: l.script });
   if (out.exitCode !== 0) throw new Error("script failed");
@@ -109,9 +120,9 @@ const median = (xs: number[]) => {
 interface Workload {
   label: string;
   n: number;
-  variants: Record<"bare" | "plugin" | "flow" | "engine" | "sleepFlow" | "sleeps", () => Promise<unknown>>;
+  variants: Record<"bare" | "bareOut" | "plugin" | "flow" | "engine" | "sleepFlow" | "sleeps", () => Promise<unknown>>;
   ms: Record<string, number[]>;
-  ratios: Record<"plugin" | "flow" | "net", number[]>;
+  ratios: Record<"plugin" | "pluginOut" | "flow" | "net", number[]>;
   /** Per round: (plugin − bare) / tasks, in ms. */
   perTask: number[];
 }
@@ -124,6 +135,7 @@ for (const [i, l] of langs.entries()) {
       n,
       variants: {
         bare: batch(n, () => bare(l)),
+        bareOut: batch(n, () => bareOut(l)),
         plugin: batch(n, () => plugin(l)),
         flow: () => runFlow(`script-${i}-${shape}`),
         engine: () => runFlow(`return-${shape}`),
@@ -131,13 +143,13 @@ for (const [i, l] of langs.entries()) {
         sleeps: batch(n, sleep1),
       },
       ms: {},
-      ratios: { plugin: [], flow: [], net: [] },
+      ratios: { plugin: [], pluginOut: [], flow: [], net: [] },
       perTask: [],
     });
   }
 }
 
-// The machine is shared: the four variants of a workload run back to back (order rotated each
+// The machine is shared: the variants of a workload run back to back (order rotated each
 // round) so that each round's ratios compare runs made under the same load; the report gives
 // the median of those per-round ratios. Round 0 warms up (JIT, interpreter lookup, page cache).
 for (let round = 0; round <= reps; round++) {
@@ -151,6 +163,7 @@ for (let round = 0; round <= reps; round++) {
     if (round === 0) continue;
     for (const [k, v] of Object.entries(got)) (w.ms[k] ??= []).push(v);
     w.ratios.plugin.push(got.plugin! / got.bare!);
+    w.ratios.pluginOut.push(got.plugin! / got.bareOut!);
     w.perTask.push((got.plugin! - got.bare!) / w.n);
     w.ratios.flow.push(got.flow! / got.bare!);
     // The engine's own cost for yielding tasks: the Sleep flow less the sleeping itself.
@@ -171,22 +184,22 @@ const spread = (xs: number[]) => `${f2(Math.min(...xs))}–${f2(Math.max(...xs))
 const rows = workloads.map((w) => {
   const m = (k: string) => median(w.ms[k]!);
   const perTask = median(w.perTask);
-  return `| ${w.label} | ${f1(m("bare"))} | ${f1(m("plugin"))} | **${f2(median(w.ratios.plugin))}x** (${spread(w.ratios.plugin)}) | ${f1(m("flow"))} | ${f2(median(w.ratios.flow))}x (${spread(w.ratios.flow)}) | ${f1(m("engine"))} / ${f1(m("engineAsync"))} | **${f2(median(w.ratios.net))}x** (${spread(w.ratios.net)}) | ${f2(perTask)} |`;
+  return `| ${w.label} | ${f1(m("bare"))} | ${f1(m("bareOut"))} | ${f1(m("plugin"))} | **${f2(median(w.ratios.plugin))}x** (${spread(w.ratios.plugin)}) | ${f2(median(w.ratios.pluginOut))}x | ${f1(m("flow"))} | ${f2(median(w.ratios.flow))}x (${spread(w.ratios.flow)}) | ${f1(m("engine"))} / ${f1(m("engineAsync"))} | **${f2(median(w.ratios.net))}x** (${spread(w.ratios.net)}) | ${f2(perTask)} |`;
 });
 
 const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.+)/)?.[1]?.trim() ?? "unknown CPU";
 const report = [
   `\n## Script task overhead (bench/script-overhead.ts) — ${new Date().toISOString().slice(0, 16)}Z`,
   "",
-  `Machine: ${navigator.hardwareConcurrency} × ${cpu}, Bun ${Bun.version}, ${python}; shared and noisy, so the four variants of a workload run back to back in each of ${reps} rounds (order rotated, after one warm-up round); ms are medians over the rounds, ratios are medians of the per-round ratios (min–max in brackets). Milliseconds for the whole batch.`,
+  `Machine: ${navigator.hardwareConcurrency} × ${cpu}, Bun ${Bun.version}, ${python}; shared and noisy, so the variants of a workload run back to back in each of ${reps} rounds (order rotated, after one warm-up round); ms are medians over the rounds, ratios are medians of the per-round ratios (min–max in brackets). Milliseconds for the whole batch.`,
   "",
-  "- **bare**: `Bun.spawn` of the same command (the interpreter on a script file holding `true` / `pass`, the same minimal env, `detached` like the task's process since scheduler autogroups give a new session its own CPU share), stdio ignored; python is the real binary the task uses, not the pyenv shim.",
+  "- **bare**: `Bun.spawn` of the same command (the interpreter on a script file holding `true` / `pass`, the same minimal env, `detached` like the task's process since scheduler autogroups give a new session its own CPU share), stdio ignored; python is the real binary the task uses, not the pyenv shim. **bare + output**: the same with stdout and stderr piped and read to their end, as any runner that keeps a script's output must.",
   "- **plugin**: the script task's `run()` with the real runtime — temp working dir, script file, env, spawn in its own process group, stdout/stderr line-split into logs, cleanup — no engine.",
   "- **flow**: one real execution of a flow of those tasks (engine, worker, libSQL file, plugin).",
   "- **engine**: the engine's own cost for the same flow shape, which is being optimised separately: a flow of `Return` tasks (instant) / a flow of `Sleep PT0.001S` tasks less the same sleeps done bare (tasks that yield, as a script does while its process runs). **flow − engine** uses the larger of the two: what the script task adds inside a real execution.",
   "",
-  "| Workload | bare ms | plugin ms | plugin / bare | flow ms | flow / bare | engine ms (Return / Sleep) | (flow − engine) / bare | plugin overhead ms / task |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| Workload | bare ms | bare + output ms | plugin ms | plugin / bare | plugin / (bare + output) | flow ms | flow / bare | engine ms (Return / Sleep) | (flow − engine) / bare | plugin overhead ms / task |",
+  "|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
   "",
   "Target: within 1.5x of the bare spawn (the plugin and (flow − engine) ratios).",
