@@ -46,6 +46,20 @@ describe("retry", () => {
     expect(attemptStates(o.run("t"))).toEqual(["FAILED", "FAILED", "FAILED"]);
   });
 
+  test("a failure no attempt can fix (a refused address) is not retried", async () => {
+    const o = await e.run(flow("retry-final", `tasks:
+  - id: t
+    type: io.kestra.plugin.core.http.Request
+    uri: http://169.254.169.254/latest/meta-data/
+    retry:
+      type: constant
+      interval: PT0.02S
+      maxAttempt: 3`));
+    expect(o.execution.state).toBe("FAILED");
+    expect(attemptStates(o.run("t"))).toEqual(["FAILED"]);
+    expect(o.logsOf("t").join("\n")).toContain("refused");
+  });
+
   test("exponential: the waits grow by delayFactor", async () => {
     const o = await e.run(flow("retry-exponential", `tasks:${flaky("t", 2, `      type: exponential
       interval: PT0.1S

@@ -1,6 +1,6 @@
 // Runs one claimed task run: renders its properties, calls the plugin, applies timeout,
 // retry and allowFailure, and returns the fenced completion to persist.
-import { durationMs, TaskStateError, type Logger, type LogLevel, type RunnableDefinition, type TaskContext, type TaskDef } from "../../plugins/define.ts";
+import { durationMs, NonRetriableError, TaskStateError, type Logger, type LogLevel, type RunnableDefinition, type TaskContext, type TaskDef } from "../../plugins/define.ts";
 import type { Attempt, LogEntry, TaskRun } from "../engine/model.ts";
 import { decideRetry } from "../engine/retry.ts";
 import { withState } from "../engine/states.ts";
@@ -48,6 +48,7 @@ export async function runTask(input: RunTaskInput): Promise<Completion> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let state: string;
   let outputs: Record<string, unknown> | null = null;
+  let final = false;
   try {
     const ctx = input.context(logger, controller.signal, (s) => (exitState = s));
     const work = (async () => {
@@ -78,12 +79,14 @@ export async function runTask(input: RunTaskInput): Promise<Completion> {
     if (e instanceof AbortedError) state = "KILLED";
     else if (e instanceof TaskStateError) state = e.state;
     else state = "FAILED";
+    // A failure that another attempt cannot fix (refused address, 4xx, bad property) ends it now.
+    if (e instanceof NonRetriableError) final = true;
     if (state !== "KILLED") logger.error((e as Error).message ?? String(e));
   } finally {
     if (timer) clearTimeout(timer);
     input.signal.removeEventListener("abort", abort);
   }
-  return complete(input, state, outputs, exitState);
+  return complete(input, state, outputs, exitState, final);
 }
 
 class AbortedError extends Error {
@@ -92,7 +95,7 @@ class AbortedError extends Error {
   }
 }
 
-function complete(input: RunTaskInput, state: string, outputs: Record<string, unknown> | null, exit?: string): Completion {
+function complete(input: RunTaskInput, state: string, outputs: Record<string, unknown> | null, exit?: string, final = false): Completion {
   const { run, task } = input;
   const now = input.now();
   const nowIso = now.toISOString();
@@ -104,7 +107,7 @@ function complete(input: RunTaskInput, state: string, outputs: Record<string, un
   if (state === "FAILED") {
     const first = Date.parse(attempts[0]?.startDate ?? nowIso);
     const retry = decideRetry(input.retry, attempts.length, first, now.getTime());
-    if (retry.retry) {
+    if (retry.retry && !final) {
       const histories = withState(run.histories, "RETRYING", now);
       return { ...base, state: "RETRYING", histories, requeueAt: now.getTime() + retry.delayMs, endDate: null };
     }
