@@ -319,6 +319,31 @@ afterExecution:
 });
 
 describe("flow outputs, variables, inputs, pluginDefaults", () => {
+  test("flow outputs take their declared type; a value that does not fit fails the execution", async () => {
+    const ok = await e.run(flow("typed-outputs", `
+tasks:
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: "4"
+outputs:
+  - { id: count, type: INT, value: "{{ outputs.r.value }}" }
+  - { id: ratio, type: FLOAT, value: "{{ outputs.r.value }}.5" }
+  - { id: flag, type: BOOLEAN, value: "true" }
+  - { id: data, type: JSON, value: '{"a": [{{ outputs.r.value }}]}' }
+  - { id: text, type: STRING, value: "{{ outputs.r.value }}" }
+`));
+    expect(ok.execution.state).toBe("SUCCESS");
+    expect(ok.execution.outputs).toEqual({ count: 4, ratio: 4.5, flag: true, data: { a: [4] }, text: "4" });
+    const bad = await e.run(flow("typed-outputs-bad", `
+tasks:
+  - { id: r, type: io.kestra.plugin.core.debug.Return, format: "four" }
+outputs:
+  - { id: count, type: INT, value: "{{ outputs.r.value }}" }
+`));
+    expect(bad.execution.state).toBe("FAILED");
+    expect(bad.execution.outputs).toBeNull();
+  });
+
   test("flow outputs are rendered at the end; a render error fails the execution with null outputs", async () => {
     const ok = await e.run(flow("flow-outputs", `
 tasks:

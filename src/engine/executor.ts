@@ -3,6 +3,8 @@
 // in-memory state it is given and records every change; the caller persists the changes in
 // one transaction. It does no I/O itself: rendering, ids, the clock and child executions
 // come in through `deps`.
+import { INPUT_TYPES, type InputDef, type InputType } from "../flow/inputs.ts";
+import { parseValue } from "../flow/input-values.ts";
 import { isTruthy, type Branch, type FlowableDefinition, type TaskDef } from "../../plugins/define.ts";
 import { findTask } from "../../plugins/index.ts";
 import type { Execution, FlowModel, LogEntry, Section, StoredPlan, TaskRun } from "./model.ts";
@@ -214,7 +216,7 @@ async function walkRoot(w: Walker) {
     if (flow.outputs?.length) {
       try {
         const out: Record<string, unknown> = {};
-        for (const o of flow.outputs) out[o.id] = await w.deps.renderDeep(o.value, null);
+        for (const o of flow.outputs) out[o.id] = typedOutput(o, await w.deps.renderDeep(o.value, null));
         ex.outputs = out;
       } catch (e) {
         ex.outputs = null;
@@ -227,6 +229,15 @@ async function walkRoot(w: Walker) {
   // afterExecution runs once the execution has its final state (it can read execution.state).
   const after = w.state.flow.afterExecution ?? [];
   if (after.length) await walkList(w, null, "after", 0, 0, null, after);
+}
+
+/** A flow output converted to its declared type, as Kestra does (INT "4" → 4); a mismatch fails. */
+function typedOutput(o: { id: string; type?: string }, value: unknown): unknown {
+  const type = String(o.type ?? "STRING").toUpperCase();
+  if (typeof value !== "string" || type === "STRING" || !INPUT_TYPES.includes(type as InputType)) return value;
+  const r = parseValue({ id: o.id, type: type as InputType, required: false } as InputDef, value);
+  if (!r.ok) throw new Error(`output '${o.id}': ${r.reason}`);
+  return r.value;
 }
 
 /** Progress of one sequential list of tasks under a parent. */
