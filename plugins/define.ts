@@ -165,6 +165,12 @@ export interface RunnableDefinition<S extends z.ZodType = z.ZodType> {
   examples: Example[];
   /** Property names not rendered before `run` (the task renders them itself, or never). */
   raw: string[];
+  /**
+   * Instant and free of side effects outside the execution (Log, Return …): the executor may
+   * run it inside its own pass, so a chain of such tasks costs one write, not one per task. If
+   * the process dies before that write, the task simply runs again: nothing of it was kept.
+   */
+  inline?: boolean;
   run(ctx: TaskContext, props: z.infer<S>): Promise<Record<string, unknown> | void>;
 }
 

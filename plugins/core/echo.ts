@@ -5,6 +5,7 @@ import { defineTask } from "../define.ts";
 export default defineTask({
   type: "io.kestra.plugin.core.debug.Echo",
   aliases: ["io.kestra.core.tasks.debugs.Echo"],
+  inline: true,
   description: "Deprecated: use Log. Logs the rendered `format`.",
   schema: z.object({ format: z.string(), level: z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]).default("INFO") }),
   async run(ctx, props) {

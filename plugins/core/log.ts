@@ -7,6 +7,7 @@ const level = z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]);
 export default defineTask({
   type: "io.kestra.plugin.core.log.Log",
   aliases: ["io.kestra.core.tasks.log.Log", "log"],
+  inline: true,
   description: "Log a message (or a list of messages) at the given level.",
   schema: z.object({
     message: z.union([z.string(), z.array(z.string())]).meta({ description: "Message(s) to log; may contain expressions." }),

@@ -5,9 +5,9 @@ import type { InStatement } from "@libsql/client";
 import { EventEmitter } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { FileStore, TaskContext, TaskDef } from "../../plugins/define.ts";
+import type { FileStore, RunnableDefinition, TaskContext, TaskDef } from "../../plugins/define.ts";
 import { findTask } from "../../plugins/index.ts";
-import { advance, type ExecState, type SubflowRequest } from "../engine/executor.ts";
+import { advance, type Effects, type ExecState, type ExecutorDeps, type SubflowRequest } from "../engine/executor.ts";
 import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/model.ts";
 import { isTerminal } from "../engine/states.ts";
 import { retryOf, taskById } from "../engine/tree.ts";
@@ -92,7 +92,7 @@ export function createExecutionService(deps: ServiceDeps) {
   /** Worker tasks in flight, until their results are written. */
   const working = new Set<Promise<void>>();
   /** Worker completions waiting to be persisted with the execution's next pass. */
-  const pending = new Map<string, { stmts: InStatement[]; apply(state: ExecState): void }[]>();
+  const pending = new Map<string, { stmts: InStatement[]; errors: boolean; apply(state: ExecState): void }[]>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let slots = deps.workerConcurrency ?? 16;
   const backlog: Claimed[] = [];
@@ -234,7 +234,7 @@ export function createExecutionService(deps: ServiceDeps) {
     if (!state) return;
     for (const c of completions) c.apply(state);
     try {
-      await walk(id, state, completions.flatMap((c) => c.stmts));
+      await walk(id, state, completions.flatMap((c) => c.stmts), completions.some((c) => c.errors));
     } catch (e) {
       if (!isLeaseGuard(e)) throw e;
       // A completion's lease was lost (another instance took the run): drop our view and reload.
@@ -245,7 +245,7 @@ export function createExecutionService(deps: ServiceDeps) {
     }
   }
 
-  async function walk(id: string, state: ExecState, before: InStatement[]) {
+  async function walk(id: string, state: ExecState, before: InStatement[], unwrittenErrors = false) {
     const ex = state.execution;
     const wasTerminal = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
     if (wasTerminal && !ex.killRequested && !before.length) return;
@@ -264,7 +264,7 @@ export function createExecutionService(deps: ServiceDeps) {
         else if (child) void kick(cid);
       }
     }
-    const fx = await advance(state, {
+    const executorDeps: ExecutorDeps = {
       now, newId,
       render: (t, run) => deps.renderer.render(t, varsFor(state, run)),
       renderDeep: (v, run) => deps.renderer.renderDeep(v, varsFor(state, run)),
@@ -289,7 +289,9 @@ export function createExecutionService(deps: ServiceDeps) {
         write: (run, name, data) => deps.files!.store!(fileScope(ex, run)).put(name, data),
         folder: (run) => `/${taskRunPrefix(fileScope(ex, run))}`,
       } : undefined,
-    });
+    };
+    const fx = await advance(state, executorDeps);
+    if (!unwrittenErrors) await runInline(state, fx, executorDeps);
     const done = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
     const local = preclaim(fx.dispatch.filter((r) => fx.created.includes(r)));
     const subStmts = await subflowStatements(state, fx.subflows, fx.logs);
@@ -379,6 +381,62 @@ export function createExecutionService(deps: ServiceDeps) {
       },
     }, now());
     return { flow, execution, runs: [] };
+  }
+
+  /**
+   * Instant tasks (Log, Return …) the pass just queued run here and now, and the pass goes on
+   * with their results: a chain of them ends in the one write of this pass. Bounded in rounds
+   * and time so one execution cannot hold the process; what is left goes to the workers.
+   */
+  async function runInline(state: ExecState, fx: Effects, executorDeps: ExecutorDeps) {
+    if (deps.worker === false || stopped) return;
+    const started = performance.now();
+    for (let round = 0; round < 1000 && performance.now() - started < 50; round++) {
+      // Error lines must be stored before anything else runs (errorLogs() reads them back).
+      if (fx.logs.some((l) => l.level === "ERROR")) return;
+      const batch = fx.dispatch.filter((r) => fx.created.includes(r) && isInline(state, r));
+      if (!batch.length) return;
+      fx.dispatch = fx.dispatch.filter((r) => !batch.includes(r));
+      for (const run of batch) {
+        const date = now();
+        const iso = date.toISOString();
+        Object.assign(run, {
+          queued: false, runAt: null, state: "RUNNING", startDate: date.getTime(),
+          histories: [...run.histories, { state: "RUNNING", date: iso }],
+          attempts: [...run.attempts, { state: { current: "RUNNING", histories: [{ state: "RUNNING", date: iso }] }, startDate: iso }],
+        });
+        const task = taskById(state.flow, run.taskId);
+        const completion = await runTask({
+          run, fence: 0, owner: deps.owner, task, def: findTask(task.type) as RunnableDefinition, retry: retryOf(state.flow, task.id), now,
+          signal: new AbortController().signal,
+          onLog: (l) => {
+            if (deps.mask) l.message = deps.mask(l.message, secretInputs(state));
+            fx.logs.push(l);
+          },
+          context: (logger, signal, exit) => buildContext(state, run, task, logger, signal, exit),
+        });
+        Object.assign(run, {
+          state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
+          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null,
+        });
+        if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
+      }
+      // Walk on with the results: the next tasks may start (and be instant too).
+      const more = await advance(state, executorDeps);
+      for (const r of more.created) fx.created.push(r);
+      for (const r of more.changed) if (!fx.created.includes(r)) fx.changed.add(r);
+      fx.logs.push(...more.logs);
+      fx.dispatch.push(...more.dispatch);
+      fx.subflows.push(...more.subflows);
+      fx.kill.push(...more.kill);
+      fx.executionChanged ||= more.executionChanged;
+      fx.ended ||= more.ended;
+    }
+  }
+
+  function isInline(state: ExecState, run: TaskRun): boolean {
+    const def = findTask(taskById(state.flow, run.taskId).type);
+    return def?.kind === "runnable" && def.inline === true;
   }
 
   // ---- worker side -------------------------------------------------------------------------
@@ -484,7 +542,7 @@ export function createExecutionService(deps: ServiceDeps) {
       // The completion is written in the same transaction as the executor's next decision:
       // one write per task, and nothing decided on a completion that is not durable.
       const queued = pending.get(c.run.executionId) ?? [];
-      queued.push({ stmts, apply });
+      queued.push({ stmts, apply, errors: logs.some((l) => l.level === "ERROR") });
       pending.set(c.run.executionId, queued);
       void kick(c.run.executionId);
     } finally {

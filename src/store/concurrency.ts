@@ -30,7 +30,7 @@ export async function promoteQueued(db: Db, ns: string, flowId: string, limit: n
   const rs = await db.$client.execute({
     sql: `UPDATE executions SET state = 'RUNNING', histories = json_insert(histories, '$[#]', json_object('state', 'RUNNING', 'date', ?)),
             start_date = COALESCE(start_date, ?), owner = ?, lease_until = ${DB_NOW} + ?
-          WHERE id = (SELECT id FROM executions WHERE namespace = ? AND flow_id = ? AND state = 'QUEUED' ORDER BY created_at, id LIMIT 1)
+          WHERE id = (SELECT id FROM executions WHERE namespace = ? AND flow_id = ? AND state = 'QUEUED' ORDER BY created_at, rowid LIMIT 1)
             AND ${holding("''")} < ?
           RETURNING id`,
     args: [at.toISOString(), at.getTime(), owner, leaseMs, ns, flowId, ns, flowId, limit],
