@@ -87,6 +87,12 @@ describe("jq", () => {
     await expect(render("{{ inputs.obj | jq('.a[') }}")).rejects.toThrow("Failed to resolve JQ expression '.a['");
     await expect(render("{{ taskrun.value | jq('.key') }}")).rejects.toThrow(TemplateError);
   });
+
+  test("a failing jq leaves the process's exit status alone (jq's wasm runtime sets it)", async () => {
+    const before = process.exitCode;
+    await expect(render("{{ inputs.obj | jq('.a[') }}")).rejects.toThrow(TemplateError);
+    expect(process.exitCode).toBe(before);
+  });
 });
 
 describe("functions", () => {

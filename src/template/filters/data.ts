@@ -16,11 +16,16 @@ const toJsonFilter: Filter = { params: ["includeNulls"], apply: (v, a) => toJson
 async function runJq(input: unknown, expression: string): Promise<unknown[]> {
   const json = typeof input === "string" ? input : toJson(input, true);
   let out: string;
+  // jq's wasm runtime leaves jq's own exit status in process.exitCode (5 on a compile error),
+  // which would become Tern's exit status: keep ours.
+  const exitCode = process.exitCode;
   try {
     out = await jq.raw(json, expression, ["-c"]);
   } catch (e) {
     const why = e instanceof Error ? e.message.replace(/^Failed to execute raw query: /, "") : String(e);
     throw new TemplateError(`Failed to resolve JQ expression '${expression}' and value '${stringify(input)}': ${why.trim()}`);
+  } finally {
+    process.exitCode = exitCode;
   }
   return out.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as unknown);
 }
