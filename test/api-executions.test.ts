@@ -138,9 +138,9 @@ describe("read", () => {
     const url = (p: string) => `/api/v1/executions/${other.id}/file?path=${encodeURIComponent(p)}`;
     expect((await t.call("GET", url(ex.inputs.doc))).status).toBe(422);
     const prefix = `kestra:///company/team/greet/executions/${other.id}`;
-    expect((await t.call("GET", url(`${prefix}/../${ex.id}/inputs/doc/f.txt`))).status).toBe(422);
-    expect((await t.call("GET", url(`${prefix}/%2e%2e/x`))).status).toBe(422);
-    expect((await t.call("GET", url("/etc/passwd"))).status).toBe(422);
+    expect((await t.call("GET", url(`${prefix}/../${ex.id}/inputs/doc/f.txt`))).status).toBe(400);
+    expect((await t.call("GET", url(`${prefix}/%2e%2e/x`))).status).toBe(400);
+    expect((await t.call("GET", url("/etc/passwd"))).status).toBe(400);
     expect((await t.call("GET", url(`${prefix}/inputs/none.txt`))).status).toBe(404);
   });
 });

@@ -72,11 +72,11 @@ describe("no users configured (local mode)", () => {
     expect(await Bun.file(marker).exists()).toBe(false);
   });
 
-  test("path traversal in file URIs and KV keys is refused (4xx, never a file)", async () => {
+  test("path traversal in file URIs and KV keys is refused (400, never a file)", async () => {
     const ex = (await (await s.req("POST", "/api/v1/executions/x/tpl?wait=true", { body: JSON.stringify({ name: "a" }), headers: { "content-type": "application/json" } })).json()) as { id: string };
     for (const p of ["kestra:///../../../etc/passwd", "kestra:///x/tpl/../../etc/passwd", "kestra:///%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "file:///etc/passwd"]) {
       const res = await s.req("GET", `/api/v1/executions/${ex.id}/file?path=${encodeURIComponent(p)}`);
-      expect([400, 422]).toContain(res.status);
+      expect(res.status).toBe(400);
       expect(await res.text()).not.toContain("root:");
     }
     expect((await s.req("PUT", "/api/v1/namespaces/x/kv/..%2F..%2Fetc", { body: "v", headers: { "content-type": "text/plain" } })).status).toBe(400);

@@ -803,16 +803,16 @@ export function newExecutionRecord(req: NewExecution & { id: string }, now: Date
   };
 }
 
-/** Kestra-like short ids (22 chars, base62 of 128 random bits). */
+const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Kestra-like short ids: 22 base62 characters (~131 random bits), rejection-sampled (unbiased). */
 export function newExecutionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
   let s = "";
-  while (n > 0n) {
-    s = alphabet[Number(n % 62n)] + s;
-    n /= 62n;
+  for (let i = 0; s.length < 22; i++) {
+    if (i === bytes.length) crypto.getRandomValues(bytes), (i = 0);
+    const v = bytes[i] & 63;
+    if (v < 62) s += ID_ALPHABET[v];
   }
-  return s.padStart(22, "0");
+  return s;
 }

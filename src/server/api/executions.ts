@@ -123,11 +123,17 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
       method: "get", path: "/api/v1/executions/{id}/file", tag: "Executions", summary: "Download a file of the execution",
       access: { role: "viewer", ns: { execution: "id" } },
       query: z.object({ path: z.string().meta({ description: "kestra:///… URI inside this execution" }) }),
-      responses: { 200: { description: "the file", media: "binary" }, 422: { description: "not a storage URI of this execution" } },
+      responses: { 200: { description: "the file", media: "binary" }, 400: { description: "not a storage URI, or traversal" }, 422: { description: "a storage URI of another execution" } },
       async handler(c, q) {
         const ex: Execution = await requireExecution(deps, c.req.param("id")!);
-        const path = uriToPath(q.path);
-        // uriToPath refused traversal already; the prefix check keeps a download inside its execution.
+        let path: string;
+        try {
+          path = uriToPath(q.path);
+        } catch (e) {
+          // Not a storage URI, or one that climbs out of storage (.., encoded or not): a bad request.
+          throw badRequest(`invalid path ${JSON.stringify(q.path)}: ${(e as Error).message}`);
+        }
+        // The prefix check keeps a download inside its execution.
         if (!path.startsWith(`${executionPrefix({ namespace: ex.namespace, flowId: ex.flowId, executionId: ex.id })}/`)) throw invalid(`Invalid prefix path: ${q.path} is not a file of execution ${ex.id}`);
         if (!(await storage.exists(path))) throw notFound(`file ${q.path}`);
         const name = path.split("/").at(-1)!;
