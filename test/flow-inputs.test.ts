@@ -1,10 +1,11 @@
-// resolveInputs: Kestra's InputsTest values and messages against the conformance inputs.yaml,
-// then every input type with a good and a bad value.
+// resolveInputs: Kestra's InputsTest values and messages against its inputs.yaml (a copy of the
+// conformance flow in test/fixtures/kestra), then every input type with a good and a bad value.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseFlow, resolveInputs, validateInputs, type InputDef } from "../src/flow/index.ts";
 
-const flow = parseFlow(readFileSync("/work/shared/conformance/kestra-flows/inputs.yaml", "utf8"), "inputs.yaml").flow!;
+const flow = parseFlow(readFileSync(join(import.meta.dir, "fixtures/kestra/inputs.yaml"), "utf8"), "inputs.yaml").flow!;
 
 /** The string inputs of Kestra's InputsTest (0.21). */
 const kestraInputs: Record<string, unknown> = {

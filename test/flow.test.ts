@@ -1,7 +1,7 @@
 // The flow language: fixtures with exact error messages, the Kestra conformance corpus,
 // plugin examples, multi-document sources, file validation and the JSON Schema.
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYamlText } from "yaml";
 import { z } from "zod";
@@ -10,7 +10,8 @@ import { allTasks, findTask, taskTypeNames } from "../plugins/index.ts";
 import { flowJsonSchema, parseFlow, parseFlows, validateFiles } from "../src/flow/index.ts";
 
 const FIXTURES = join(import.meta.dir, "fixtures/flows");
-const CONFORMANCE = "/work/shared/conformance/kestra-flows";
+// Kestra's flows beside the repository (../shared); a clone without them skips that test.
+const CONFORMANCE = join(import.meta.dir, "../../shared/conformance/kestra-flows");
 const yamlFiles = (dir: string) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
 
@@ -164,7 +165,7 @@ test("every plugin example parses as a task of a flow", () => {
   }
 });
 
-test("Kestra's conformance flows parse, except where a task type is not registered yet", () => {
+test.skipIf(!existsSync(CONFORMANCE))("Kestra's conformance flows parse, except where a task type is not registered yet", () => {
   const missing = new Map<string, string[]>();
   for (const file of yamlFiles(CONFORMANCE)) {
     const { errors } = parseFlow(read(CONFORMANCE, file), file);
