@@ -248,21 +248,35 @@ interface ListProgress {
 }
 
 function listProgress(tasks: TaskDef[], runs: TaskRun[]): ListProgress {
-  const states: string[] = [];
+  // Finished runs before the first unfinished task are SUCCESS, WARNING or SKIPPED (a failure
+  // returns at once): the list's state so far is WARNING if any of them is.
+  let warning = false;
   let first = true;
-  // The latest run of each task id (a restarted task has several).
+  const latest = latestByTask(tasks, runs);
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (t.disabled === true) continue;
+    const run = latest(t.id, i);
+    if (!run) return { status: first ? "notStarted" : "pending", state: warning ? "WARNING" : "SUCCESS", next: t };
+    first = false;
+    if (!isTerminal(run.state)) return { status: "running", state: warning ? "WARNING" : "SUCCESS" };
+    if (isFailure(run.state)) return { status: "failed", state: run.state };
+    if (run.state === "WARNING") warning = true;
+  }
+  return { status: "done", state: warning ? "WARNING" : "SUCCESS" };
+}
+
+/**
+ * The latest run of each task (a restarted task has several). Usually the runs are exactly
+ * one per task in the list's order: then the i-th run is the i-th task's, without an index.
+ */
+function latestByTask(tasks: TaskDef[], runs: TaskRun[]): (taskId: string, i: number) => TaskRun | undefined {
+  let inOrder = runs.length <= tasks.length;
+  for (let i = 0; inOrder && i < runs.length; i++) inOrder = runs[i].taskId === tasks[i].id;
+  if (inOrder) return (_id, i) => runs[i];
   const latest = new Map<string, TaskRun>();
   for (const r of runs) latest.set(r.taskId, r);
-  for (const t of tasks) {
-    if (t.disabled === true) continue;
-    const run = latest.get(t.id);
-    if (!run) return { status: first ? "notStarted" : "pending", state: worstState(states), next: t };
-    first = false;
-    if (!isTerminal(run.state)) return { status: "running", state: worstState(states) };
-    if (isFailure(run.state)) return { status: "failed", state: run.state };
-    states.push(run.state);
-  }
-  return { status: "done", state: worstState(states) };
+  return (id) => latest.get(id);
 }
 
 function childrenOf(w: Walker, parent: TaskRun | null, section: Section, iteration: number): TaskRun[] {
