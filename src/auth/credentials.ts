@@ -3,7 +3,7 @@
 // copy of the database hands out no working credential.
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../store/db.ts";
-import { findTokenByHash, findUser, grantsOf, hasCredentials, sessionUser, touchToken, type UserRow } from "../store/auth.ts";
+import { credentialsVersion, findTokenByHash, findUser, grantsOf, hasCredentials, sessionUser, touchToken, type UserRow } from "../store/auth.ts";
 import { isRole, normalizePrefix, type Grant, type Principal } from "./roles.ts";
 
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -25,13 +25,20 @@ export function createCredentials(db: Db, passwords: PasswordCheck, now: () => n
   // Once any credential exists, auth stays on for the life of the process (fail closed): a
   // deleted last user must not silently open the server.
   let configured = false;
+  // Until then, the answer "not yet" is kept for a second (a user made by the CLI in another
+  // process turns auth on within that second), not asked of the database on every request.
+  let notYetUntil = 0;
+  let notYetVersion = -1;
   // Basic auth on every API call would run argon2 each time: a successful check is
   // remembered for a minute under the SHA-256 of the header.
   const basicCache = new Map<string, { p: Principal; until: number }>();
 
   return {
     async configured(): Promise<boolean> {
-      if (!configured) configured = await hasCredentials(db);
+      if (configured || (Date.now() < notYetUntil && notYetVersion === credentialsVersion)) return configured;
+      notYetVersion = credentialsVersion;
+      configured = await hasCredentials(db);
+      if (!configured) notYetUntil = Date.now() + 1000;
       return configured;
     },
 

@@ -26,6 +26,9 @@ export interface GrantRow {
   prefix: string;
 }
 
+/** Bumped whenever this process adds a user or token (caches of hasCredentials look at it). */
+export let credentialsVersion = 0;
+
 /** Whether anyone can log in at all: auth is "configured" once this is true. */
 export async function hasCredentials(db: Db): Promise<boolean> {
   const rs = await db.$client.execute("SELECT EXISTS (SELECT 1 FROM users WHERE disabled = 0) OR EXISTS (SELECT 1 FROM api_tokens) AS yes");
@@ -34,6 +37,7 @@ export async function hasCredentials(db: Db): Promise<boolean> {
 
 export async function insertUser(db: Db, row: Omit<UserRow, "disabled">): Promise<void> {
   await db.insert(users).values(row);
+  credentialsVersion++;
 }
 
 export async function findUser(db: Db, by: { username: string } | { id: string }): Promise<UserRow | undefined> {
@@ -68,6 +72,7 @@ export async function grantsOf(db: Db, subject: string): Promise<GrantRow[]> {
 
 export async function insertToken(db: Db, row: Omit<TokenRow, "lastUsedAt">): Promise<void> {
   await db.insert(apiTokens).values(row);
+  credentialsVersion++;
 }
 
 export async function findTokenByHash(db: Db, tokenHash: string): Promise<TokenRow | undefined> {

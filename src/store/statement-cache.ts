@@ -16,13 +16,14 @@ interface CachingDatabase {
 interface Statement {
   raw(toggle?: boolean): Statement;
   columns(): unknown[];
+  safeIntegers(toggle?: boolean): Statement;
 }
 
 /**
  * The client asks every statement for raw mode (which throws for statements that return no
- * rows: that is how it tells them apart) and for its columns, on every call. Both answers are
- * fixed for a prepared statement, so the first ones are kept: a write no longer pays for a
- * native exception, a read not for its column list twice.
+ * rows: that is how it tells them apart), for safe integers and for its columns, on every call.
+ * All are fixed for a prepared statement, so the first answers are kept: a write no longer pays
+ * for a native exception, a read not for its column list twice.
  */
 function remember(stmt: Statement): Statement {
   const raw = stmt.raw.bind(stmt);
@@ -39,6 +40,12 @@ function remember(stmt: Statement): Statement {
       refusal = e;
       throw e;
     }
+  };
+  const safeIntegers = stmt.safeIntegers.bind(stmt);
+  let safe: boolean | undefined;
+  stmt.safeIntegers = (toggle = true) => {
+    if (toggle !== safe) safeIntegers(toggle), (safe = toggle);
+    return stmt;
   };
   const columns = stmt.columns.bind(stmt);
   let cols: unknown[] | undefined;
