@@ -10,6 +10,13 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startServer, type Server } from "./e2e-start.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+// Without Debian's chromium these tests are skipped with a message, except where a browser is
+// required (.ci/run sets TERN_REQUIRE_BROWSER=1 after installing it, so CI never skips them).
+const BROWSER = existsSync(CHROMIUM);
+if (!BROWSER && process.env.TERN_REQUIRE_BROWSER !== "1") {
+  console.warn(`e2e-dashboard: ${CHROMIUM} not found (apt-get install -y chromium): dashboard browser tests skipped`);
+}
+const RUN = BROWSER || process.env.TERN_REQUIRE_BROWSER === "1";
 const SHOTS = join(import.meta.dir, ".tmp/screenshots");
 const WAIT = { timeout: 20_000 };
 /** Per test: a browser round trip is seconds, not bun's default 5 s. */
@@ -46,7 +53,8 @@ async function executeFromForm(ns: string, id: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  if (!RUN) return;
+  if (!BROWSER) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "tern-e2e-"));
   server = await startServer(join(dir, "data"));
@@ -85,7 +93,7 @@ const GOOD = `${BAD.replace("core.log.Lgo", "core.log.Log")}  - id: wait
     message: "bye {{ inputs.name }}"
 `;
 
-describe("dashboard in chromium", () => {
+describe.skipIf(!RUN)("dashboard in chromium", () => {
   test("create a flow: the error shows at its line, fix and save", async () => {
     await page.goto(`${server.url}/ui/flows/new`);
     await page.waitForSelector(".cm-editor", WAIT);
