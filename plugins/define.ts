@@ -34,6 +34,12 @@ export interface FileStore {
   localPath(uri: string): Promise<string>;
 }
 
+export interface NamespaceFileReader {
+  /** Every file, as a path relative to the namespace root (`lib/helper.py`), sorted. */
+  list(): Promise<string[]>;
+  get(path: string): Promise<Uint8Array>;
+}
+
 export interface KvStore {
   get(namespace: string, key: string): Promise<{ value: unknown; type: string } | undefined>;
   set(namespace: string, key: string, value: unknown, opts?: { type?: string; ttlMs?: number; overwrite?: boolean }): Promise<void>;
@@ -65,6 +71,8 @@ export interface TaskContext {
   logger: Logger;
   signal: AbortSignal;
   storage: FileStore;
+  /** The flow's own namespace files, read-only (another namespace's cannot be named). */
+  namespaceFiles?: NamespaceFileReader;
   kv: KvStore;
   /** Render a template string (Kestra/Pebble expressions) in this task run's context. */
   render(template: string): Promise<string>;

@@ -7,7 +7,7 @@ import type { Config } from "./config.ts";
 import { createFlowSource } from "./executor/flow-source.ts";
 import { createRenderer } from "./executor/render.ts";
 import { createExecutionService, type BaseContext } from "./executor/service.ts";
-import { createLocalStorage, createTaskFileStore, type StorageBackend } from "./files/index.ts";
+import { createLocalStorage, createTaskFileStore, namespaceFileReader, type StorageBackend } from "./files/index.ts";
 import { createDbStorage } from "./files/index.ts";
 import { collectLocalFiles, writeLocalFiles } from "./files/local-dir.ts";
 import { createRuntimeServices } from "./runtime/services.ts";
@@ -107,6 +107,7 @@ export async function createTern(config: Config, env: Record<string, string | un
         namespace: base.execution.namespace, flowId: base.execution.flowId, executionId: base.execution.id,
         taskId: base.taskRun.taskId, taskRunId: base.taskRun.id,
       }),
+      namespaceFiles: namespaceFileReader(storage, base.execution.namespace),
       kv,
       runtime,
       engine: { ...base.engine, toggleTrigger: (key, enabled) => toggleTrigger(db, flows, key, enabled) },

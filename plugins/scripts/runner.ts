@@ -4,12 +4,12 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { NonRetriableError, TaskStateError, type TaskContext } from "../define.ts";
+import { TaskStateError, type TaskContext } from "../define.ts";
 import { createOutputLogger } from "./output-log.ts";
 import { handleProtocolLine } from "./protocol.ts";
 import { checkRunner } from "./task-runner.ts";
 import type { CommonScriptProps } from "./schema.ts";
-import { collectOutputFiles, localiseUris, writeInputFiles } from "./workdir.ts";
+import { collectOutputFiles, copyNamespaceFiles, localiseUris, writeInputFiles } from "./workdir.ts";
 
 /** How one language runs an inline script file. */
 export interface Language {
@@ -30,7 +30,6 @@ const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replac
 
 export async function runScript(ctx: TaskContext, props: CommonScriptProps, body: ScriptBody, lang: Language): Promise<Record<string, unknown>> {
   const limits = checkRunner(ctx, props);
-  if (props.namespaceFiles?.enabled) throw new NonRetriableError("namespaceFiles are not supported by Tern yet; use inputFiles instead");
   if (props.dependencies?.length) ctx.logger.warn(`dependencies are not installed by Tern; add e.g. "pip install ${props.dependencies.join(" ")}" to beforeCommands`);
 
   const owned = !ctx.workingDir;
@@ -41,7 +40,10 @@ export async function runScript(ctx: TaskContext, props: CommonScriptProps, body
   // Independent writes go together: each file-system call is a round trip to the thread pool.
   // Awaited below (its error is the task's); the no-op catch only keeps an early render error
   // from leaving it unhandled, and cleanup waits for it so as not to race it.
-  const made = Promise.all([mkdir(outputDir, { recursive: true }), writeInputFiles(ctx, workDir, props.inputFiles)]);
+  // Namespace files first: an input file of the same name replaces one (as in Kestra).
+  const nsFiles = props.namespaceFiles && props.namespaceFiles.enabled !== false ? props.namespaceFiles : undefined;
+  const files = nsFiles ? copyNamespaceFiles(ctx, workDir, nsFiles).then(() => writeInputFiles(ctx, workDir, props.inputFiles)) : writeInputFiles(ctx, workDir, props.inputFiles);
+  const made = Promise.all([mkdir(outputDir, { recursive: true }), files]);
   made.catch(() => {});
   try {
     ctx.vars.workingDir = workDir;

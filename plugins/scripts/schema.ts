@@ -27,7 +27,7 @@ export const commonScriptProps = {
   namespaceFiles: z
     .looseObject({ enabled: z.boolean().optional(), include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() })
     .optional()
-    .meta({ description: "Namespace files (not supported by Tern yet: enabling them fails the task)" }),
+    .meta({ description: "Copy the namespace's files (those matching include, default all, and no exclude glob) into the working directory before the run; enabled unless `enabled: false`" }),
   warningOnStdErr: z.boolean().default(false).meta({ description: "If true, output on stderr ends the task in WARNING (Kestra 0.21 behaviour; newer Kestra ignores it)" }),
   failFast: z.boolean().default(true).meta({ description: "Stop at the first failing command (set -e)" }),
   taskRunner: taskRunnerSchema.optional(),

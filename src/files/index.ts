@@ -7,3 +7,4 @@ export { createDbStorage } from "./db.ts";
 export { createTaskFileStore, type TaskFileStore, type TaskFileStoreOptions } from "./task-store.ts";
 export * from "./uri.ts";
 export { putInputFile, storageFunctions } from "./access.ts";
+export { createNamespaceFiles, namespaceFilePath, namespaceFileReader, type NamespaceFileEntry, type NamespaceFiles } from "./namespace-files.ts";

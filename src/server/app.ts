@@ -13,6 +13,7 @@ import { executionOpRoutes } from "./api/execution-ops.ts";
 import { executionRoutes } from "./api/executions.ts";
 import { flowRoutes } from "./api/flows.ts";
 import { logRoutes } from "./api/logs.ts";
+import { namespaceFileRoutes } from "./api/namespace-files.ts";
 import { namespaceRoutes } from "./api/namespaces.ts";
 import { systemRoutes } from "./api/system.ts";
 import type { ApiDeps } from "./api/common.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
     ...executionRoutes(api),
     ...logRoutes(api),
     ...namespaceRoutes(api),
+    ...namespaceFileRoutes(api),
     ...(deps.triggers ? triggerRoutes(deps.triggers) : []),
     ...auditRoutes(deps.tern.db),
   ];

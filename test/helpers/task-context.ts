@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogLevel, RunnableDefinition, TaskContext } from "../../plugins/define.ts";
-import { createDbStorage, createLocalStorage, createTaskFileStore, type StorageBackend, type TaskFileStore } from "../../src/files/index.ts";
+import { createDbStorage, createLocalStorage, createTaskFileStore, namespaceFileReader, type StorageBackend, type TaskFileStore } from "../../src/files/index.ts";
 import { createRuntimeServices } from "../../src/runtime/services.ts";
 import { openDatabase, type Db } from "../../src/store/db.ts";
 import { createKvStore } from "../../src/store/kv.ts";
@@ -86,6 +86,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     },
     signal: abort.signal,
     storage,
+    namespaceFiles: namespaceFileReader(backend, namespace),
     kv: kvStore,
     render: (t) => templates.render(t, ctx.vars, services),
     renderDeep: async <T>(v: T): Promise<T> => (await renderDeep(v, (s) => templates.render(s, ctx.vars, services))) as T,
