@@ -2,6 +2,7 @@
 // Times are milliseconds since the epoch (INTEGER); JSON columns hold text.
 import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { UNFINISHED } from "../src/store/sql.ts";
 
 export const flows = sqliteTable(
   "flows",
@@ -67,7 +68,7 @@ export const executions = sqliteTable(
     // Unfinished executions only: what the executors' pick-up and recovery scan.
     index("executions_active_idx")
       .on(t.owner, t.leaseUntil)
-      .where(sql`state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`),
+      .where(sql.raw(UNFINISHED)),
   ],
 );
 

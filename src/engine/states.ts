@@ -6,7 +6,8 @@ export const STATES = [
 
 export type State = (typeof STATES)[number];
 
-const TERMINAL = new Set<string>(["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRIED", "SKIPPED"]);
+export const TERMINAL_STATES = ["SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRIED", "SKIPPED"] as const;
+const TERMINAL = new Set<string>(TERMINAL_STATES);
 const FAILURE = new Set<string>(["FAILED", "KILLED", "CANCELLED"]);
 
 export function isTerminal(state: string): boolean {

@@ -3,9 +3,8 @@
 // instances sharing it cannot both take the last slot.
 import type { InStatement } from "@libsql/client";
 import type { Db } from "./db.ts";
+import { DB_NOW, UNFINISHED } from "./sql.ts";
 
-const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
-const UNFINISHED = "state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')";
 /** Executions holding a slot: unfinished and not waiting in the queue. */
 const holding = (self: string) =>
   `(SELECT count(*) FROM executions WHERE namespace = ? AND flow_id = ? AND ${UNFINISHED} AND state != 'QUEUED' AND id != ${self})`;

@@ -5,6 +5,7 @@ import type { Label } from "../engine/model.ts";
 import type { Db } from "./db.ts";
 import { fromJson } from "./json.ts";
 import { escapeLike } from "./search.ts";
+import { TERMINAL_SQL } from "./sql.ts";
 
 /** What a list row shows of an execution (no inputs/outputs/variables: they can be large). */
 export interface ExecutionSummary {
@@ -163,7 +164,6 @@ export async function allNamespaces(db: Db): Promise<string[]> {
   return [...all].sort();
 }
 
-const TERMINAL_SQL = "('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')";
 
 /** An execution's state and whether it is settled (terminal, no task run left open). */
 export async function executionState(db: Db, id: string): Promise<{ state: string; settled: boolean } | undefined> {

@@ -5,8 +5,8 @@ import type { Execution, LogEntry, TaskRun } from "../engine/model.ts";
 import type { Db } from "./db.ts";
 import { groupWrite } from "./group-write.ts";
 import { fromJson, toJson } from "./json.ts";
+import { DB_NOW, UNFINISHED } from "./sql.ts";
 
-const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
 export function rowToExecution(r: Row): Execution {
   return {
@@ -142,7 +142,7 @@ export async function persistEffects(db: Db, p: Persist, ns: string, flowId: str
 
 export async function setKillRequested(db: Db, id: string): Promise<boolean> {
   const rs = await db.$client.execute({ sql: `UPDATE executions SET kill_requested = 1, wake_at = ? WHERE id = ?
-            AND state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`, args: [Date.now(), id] });
+            AND ${UNFINISHED}`, args: [Date.now(), id] });
   return rs.rowsAffected > 0;
 }
 
@@ -166,7 +166,7 @@ export async function claimExecution(db: Db, id: string, owner: string, leaseMs:
 /** Executions that need an executor: unowned (or their owner died) and unfinished, or due to wake. */
 export async function findOrphanExecutions(db: Db, owner: string, limit = 100): Promise<string[]> {
   const rs = await db.$client.execute({
-    sql: `SELECT id FROM executions WHERE state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')
+    sql: `SELECT id FROM executions WHERE ${UNFINISHED}
           AND state != 'QUEUED' AND (owner IS NULL OR lease_until < ${DB_NOW} OR (owner = ? AND wake_at IS NOT NULL AND wake_at <= ${DB_NOW}))
           LIMIT ?`,
     args: [owner, limit],
@@ -181,7 +181,7 @@ export async function renewLeases(db: Db, owner: string, leaseMs: number) {
       // (The state condition lets SQLite use the index of unfinished executions.)
       {
         sql: `UPDATE executions SET lease_until = ${DB_NOW} + ? WHERE owner = ?
-              AND state NOT IN ('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')`,
+              AND ${UNFINISHED}`,
         args: [leaseMs, owner],
       },
       { sql: `UPDATE task_runs SET lease_until = ${DB_NOW} + ? WHERE owner = ? AND state = 'RUNNING'`, args: [leaseMs, owner] },

@@ -1,8 +1,8 @@
 // Named leases (singleton duties such as the flow-trigger catch-up sweep): one holder at a
 // time, database time, and a fence that grows each time the lease changes hands.
 import type { Db } from "./db.ts";
+import { DB_NOW } from "./sql.ts";
 
-const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
 /**
  * Take or renew `name` for `ttlMs`. Returns the fence when this holder has it, null when

@@ -4,8 +4,8 @@ import type { Attempt, TaskRun } from "../engine/model.ts";
 import type { Db } from "./db.ts";
 import { rowToTaskRun } from "./executions.ts";
 import { toJson } from "./json.ts";
+import { DB_NOW } from "./sql.ts";
 
-const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
 export interface Claimed {
   run: TaskRun;

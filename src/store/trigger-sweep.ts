@@ -2,8 +2,8 @@
 import type { Execution } from "../engine/model.ts";
 import type { Db } from "./db.ts";
 import { rowToExecution } from "./executions.ts";
+import { TERMINAL_SQL } from "./sql.ts";
 
-const TERMINAL = "('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','SKIPPED')";
 
 /**
  * Terminal executions whose end falls in (since, until]. The `created_at` bound (an hour
@@ -11,7 +11,7 @@ const TERMINAL = "('SUCCESS','WARNING','FAILED','KILLED','CANCELLED','RETRIED','
  */
 export async function recentlyEnded(db: Db, since: number, until: number, limit = 2000): Promise<Execution[]> {
   const rs = await db.$client.execute({
-    sql: `SELECT * FROM executions WHERE state IN ${TERMINAL} AND created_at > ? AND end_date > ? AND end_date <= ?
+    sql: `SELECT * FROM executions WHERE state IN ${TERMINAL_SQL} AND created_at > ? AND end_date > ? AND end_date <= ?
           ORDER BY end_date LIMIT ?`,
     args: [since - 3_600_000, since, until, limit],
   });

@@ -4,8 +4,8 @@
 import type { Row } from "@libsql/client";
 import type { Db } from "./db.ts";
 import { fromJson, toJson } from "./json.ts";
+import { DB_NOW } from "./sql.ts";
 
-const DB_NOW = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 export const SCHEDULE_TYPE = "io.kestra.plugin.core.trigger.Schedule";
 
 export interface BackfillState {
