@@ -19,7 +19,7 @@ import {
 } from "../store/executions.ts";
 import { applyLimitStmt, flowsWithQueued, promoteQueued } from "../store/concurrency.ts";
 import { groupWrite } from "../store/group-write.ts";
-import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, lostTaskRuns, requeueExpired, type Claimed } from "../store/task-queue.ts";
+import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, lostTaskRuns, requeueExpired, type Claimed, type Completion } from "../store/task-queue.ts";
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
@@ -398,13 +398,8 @@ export function createExecutionService(deps: ServiceDeps) {
       if (!batch.length) return;
       fx.dispatch = fx.dispatch.filter((r) => !batch.includes(r));
       for (const run of batch) {
-        const date = now();
-        const iso = date.toISOString();
-        Object.assign(run, {
-          queued: false, runAt: null, state: "RUNNING", startDate: date.getTime(),
-          histories: [...run.histories, { state: "RUNNING", date: iso }],
-          attempts: [...run.attempts, { state: { current: "RUNNING", histories: [{ state: "RUNNING", date: iso }] }, startDate: iso }],
-        });
+        startAttempt(run, now());
+        run.runAt = null;
         const task = taskById(state.flow, run.taskId);
         const completion = await runTask({
           run, fence: 0, owner: deps.owner, task, def: findTask(task.type) as RunnableDefinition, retry: retryOf(state.flow, task.id), now,
@@ -415,10 +410,7 @@ export function createExecutionService(deps: ServiceDeps) {
           },
           context: (logger, signal, exit) => buildContext(state, run, task, logger, signal, exit),
         });
-        Object.assign(run, {
-          state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
-          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null,
-        });
+        applyCompletion(run, completion);
         if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
       }
       // Walk on with the results: the next tasks may start (and be instant too).
@@ -452,15 +444,10 @@ export function createExecutionService(deps: ServiceDeps) {
     const room = Math.max(0, 1000 - backlog.length);
     const out = created.slice(0, room);
     const date = now();
-    const iso = date.toISOString();
     for (const run of out) {
-      run.queued = false;
+      startAttempt(run, date);
       run.owner = deps.owner;
       run.fence = 1;
-      run.state = "RUNNING";
-      run.histories = [...run.histories, { state: "RUNNING", date: iso }];
-      run.attempts = [...run.attempts, { state: { current: "RUNNING", histories: [{ state: "RUNNING", date: iso }] }, startDate: iso }];
-      run.startDate = date.getTime();
     }
     return out;
   }
@@ -526,11 +513,7 @@ export function createExecutionService(deps: ServiceDeps) {
       const apply = (current: ExecState) => {
         const run = current.runs.find((r) => r.id === c.run.id);
         if (!run) return;
-        Object.assign(run, {
-          state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
-          endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null, owner: null,
-        });
-        if (completion.exit) run.plan = { branches: [], concurrency: 0, exit: completion.exit };
+        applyCompletion(run, completion);
         events.emit("taskRun", current.execution, run);
       };
       if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
@@ -759,6 +742,25 @@ export interface FileScope {
   executionId: string;
   taskId: string;
   taskRunId: string;
+}
+
+/** A new attempt of a run starts (what a worker's claim does in SQL, done in memory). */
+function startAttempt(run: TaskRun, date: Date) {
+  const iso = date.toISOString();
+  run.queued = false;
+  run.state = "RUNNING";
+  run.histories = [...run.histories, { state: "RUNNING", date: iso }];
+  run.attempts = [...run.attempts, { state: { current: "RUNNING", histories: [{ state: "RUNNING", date: iso }] }, startDate: iso }];
+  run.startDate = date.getTime();
+}
+
+/** A task's result on its run: ended, or back in the queue for a retry. */
+function applyCompletion(run: TaskRun, completion: Completion) {
+  Object.assign(run, {
+    state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
+    endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null, owner: null,
+  });
+  if (completion.exit) run.plan = { branches: [], concurrency: 0, exit: completion.exit };
 }
 
 /** The child executions a task run started: a Subflow's one, a ForEachItem's one per batch. */
