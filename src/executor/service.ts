@@ -119,9 +119,14 @@ export function createExecutionService(deps: ServiceDeps) {
   async function own(id: string): Promise<boolean> {
     if (owned.has(id)) return true;
     if (!(await claimExecution(deps.db, id, deps.owner, leaseMs))) return false;
-    owned.add(id);
-    cache.delete(id); // whatever we held was read without the lease: read it again
+    adopt(id);
     return true;
+  }
+
+  /** Now the executor of `id`: whatever we held was read without (or before) the lease, read it again. */
+  function adopt(id: string) {
+    owned.add(id);
+    cache.delete(id);
   }
 
   // Runs are only ever appended to a state's list (and updated in place): the id index is
@@ -152,8 +157,7 @@ export function createExecutionService(deps: ServiceDeps) {
     if (stopped || deps.executor === false) return;
     try {
       for (let id; (id = await promoteQueued(deps.db, ns, flowId, limit, deps.owner, leaseMs)); ) {
-        owned.add(id);
-        cache.delete(id);
+        adopt(id);
         void kick(id);
       }
     } catch (e) {
@@ -182,12 +186,14 @@ export function createExecutionService(deps: ServiceDeps) {
       deferred = ids.length >= room;
       for (const id of ids) {
         if (busy.has(id)) continue;
-        // Ours already (a wake-up is due, or a remote worker finished one of its tasks): reread it.
-        if (owned.has(id)) cache.delete(id);
+        // Claimed again even when ours (a wake-up is due, or a remote worker finished one of its
+        // tasks): it is then reread. If the claim fails, the lease went elsewhere: forget it.
         if (await claimExecution(deps.db, id, deps.owner, leaseMs)) {
-          owned.add(id);
-          cache.delete(id);
+          adopt(id);
           void kick(id);
+        } else {
+          owned.delete(id);
+          cache.delete(id);
         }
       }
     } catch (e) {
