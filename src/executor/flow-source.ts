@@ -3,13 +3,19 @@ import type { FlowModel } from "../engine/model.ts";
 import { parseFlow } from "../flow/index.ts";
 import type { Db } from "../store/db.ts";
 import { deleteFlow, getFlow, saveFlow } from "../store/flows.ts";
+import { flowHead } from "../store/search.ts";
+
+type Head = Awaited<ReturnType<typeof flowHead>>;
 
 export function createFlowSource(db: Db) {
   const cache = new Map<string, FlowModel>();
   const key = (ns: string, id: string, rev: number) => `${ns}\u0000${id}\u0000${rev}`;
   /** Told after a flow is saved with a change or deleted (webhook keys, schedules). */
   const listeners = new Set<(namespace: string, id: string) => void>();
+  /** Current revision and disabled flag per flow, kept a second (a save here drops it at once). */
+  const heads = new Map<string, { until: number; head: Head }>();
   const changedFlow = (ns: string, id: string) => {
+    heads.delete(`${ns}\u0000${id}`);
     for (const l of listeners) {
       try {
         l(ns, id);
@@ -40,6 +46,19 @@ export function createFlowSource(db: Db) {
         cache.set(k, model);
       }
       return model;
+    },
+    /**
+     * A live flow's current revision and disabled flag: the hot path of creating executions.
+     * Read at most once a second per flow; a change made by another instance shows within it.
+     */
+    async head(namespace: string, id: string): Promise<Head> {
+      const k = `${namespace}\u0000${id}`;
+      const hit = heads.get(k);
+      if (hit && hit.until > Date.now()) return hit.head;
+      const head = await flowHead(db, namespace, id);
+      if (heads.size > 10_000) heads.clear();
+      heads.set(k, { until: Date.now() + 1000, head });
+      return head;
     },
     /** Validate and store a flow source; returns its model at the stored revision. */
     async save(source: string, file = "flow.yaml"): Promise<{ model: FlowModel; changed: boolean }> {

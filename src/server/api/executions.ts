@@ -7,7 +7,7 @@ import { newExecutionId } from "../../executor/service.ts";
 import { executionPrefix, uriToPath } from "../../files/index.ts";
 import { resolveInputs, type InputDef } from "../../flow/index.ts";
 import { getFlow } from "../../store/flows.ts";
-import { flowHead, searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
+import { searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
 import { readable } from "../../auth/context.ts";
 import { badRequest, conflict, invalid, notFound } from "../errors.ts";
 import { bool, defineRoute, paging, type RouteDef } from "../route.ts";
@@ -24,19 +24,6 @@ const sortParam = z.string().regex(/^[\w.]+(:(asc|desc))?$/, "expected field:asc
 
 export function executionRoutes(deps: ApiDeps): RouteDef[] {
   const { db, service, storage, flows } = deps.tern;
-  // A flow's current revision, read once a second at most per flow on the hot path of creating
-  // executions; a save in this process is seen at once, one elsewhere within the second.
-  const heads = new Map<string, { until: number; head: Awaited<ReturnType<typeof flowHead>> }>();
-  flows.onChange((ns, id) => heads.delete(`${ns}\u0000${id}`));
-  async function currentHead(namespace: string, flowId: string) {
-    const key = `${namespace}\u0000${flowId}`;
-    const hit = heads.get(key);
-    if (hit && hit.until > Date.now()) return hit.head;
-    const head = await flowHead(db, namespace, flowId);
-    if (heads.size > 10_000) heads.clear();
-    heads.set(key, { until: Date.now() + 1000, head });
-    return head;
-  }
 
   return [
     defineRoute({
@@ -78,7 +65,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
       responses: { 200: { description: "the created (or, with wait, the finished) execution", schema: ExecutionSchema }, 409: { description: "the flow is disabled" }, 422: { description: "invalid inputs or labels; issues name the inputs" } },
       async handler(c, q) {
         const namespace = c.req.param("namespace")!, flowId = c.req.param("flowId")!;
-        const stored = q.revision ? await getFlow(db, namespace, flowId, q.revision) : await currentHead(namespace, flowId);
+        const stored = q.revision ? await getFlow(db, namespace, flowId, q.revision) : await flows.head(namespace, flowId);
         if (!stored || ("deleted" in stored && stored.deleted)) throw notFound(`flow '${namespace}.${flowId}'${q.revision ? ` revision ${q.revision}` : ""}`);
         if (stored.disabled) throw conflict(`flow '${namespace}.${flowId}' is disabled`);
         const model = await flows.get(namespace, flowId, stored.revision);
