@@ -15,6 +15,8 @@ import { createWebhooks } from "../webhooks/app.ts";
 import { listFlows } from "../store/flows.ts";
 import { hasCredentials } from "../store/auth.ts";
 import { ensureFirstAdmin } from "../auth/accounts.ts";
+import { startCheckpointer } from "../store/checkpointer.ts";
+import { databaseUrlFor } from "../store/db.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 /** Requests that may stay open for long (SSE, ?wait=true): exempt from the idle timeout. */
@@ -44,6 +46,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     await tern.close();
     return 2;
   }
+  // The embedded file's log is copied back into the database by a thread of its own.
+  const checkpointer = await startCheckpointer(tern.db, config.databaseUrl ?? databaseUrlFor(config.dataDir));
   const fresh = (await listFlows(tern.db)).length === 0;
   if (config.flowsDir) await loadFlowFiles(tern, config.flowsDir);
   if (fresh && isDir(EXAMPLES)) await loadFlowFiles(tern, EXAMPLES);
@@ -97,6 +101,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     try {
       await scheduler.stop();
       await tern.service.stop(graceMs);
+      await checkpointer?.stop();
       await tern.close();
     } finally {
       process.exit(0);
