@@ -95,6 +95,22 @@ describe("create", () => {
     expect((await (await t.call("GET", "/api/v1/executions/search?flowId=greet")).json()).total).toBe(before);
   });
 
+  test("expression defaults are rendered at creation; one that renders a bad value is a 422 naming it", async () => {
+    const src = (dflt: string) => `id: dyn\nnamespace: company.team\ninputs:\n  - id: when\n    type: DATE\n    defaults: "${dflt}"\ntasks:\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ inputs.when }}"\n`;
+    expect((await t.flow(src("{{ '2026-01-0' ~ 2 }}"))).status).toBe(200);
+    const ok = await t.call("POST", "/api/v1/executions/company.team/dyn?wait=true", {});
+    expect(ok.status).toBe(200);
+    const ex = await ok.json();
+    expect(ex.inputs).toEqual({ when: "2026-01-02" });
+    expect(ex.taskRunList[0].outputs).toEqual({ value: "2026-01-02" });
+    expect((await t.call("PUT", "/api/v1/flows/company.team/dyn", src("{{ 'not a date' }}"), { "content-type": "application/x-yaml" })).status).toBe(200);
+    const bad = await t.call("POST", "/api/v1/executions/company.team/dyn", {});
+    expect(bad.status).toBe(422);
+    const { error } = await bad.json();
+    expect(error.issues[0].path).toBe("when");
+    expect(error.message).toContain("its default {{ 'not a date' }} renders a bad value");
+  });
+
   test("404 unknown flow, 409 disabled flow, 400 malformed JSON", async () => {
     expect((await t.call("POST", "/api/v1/executions/company.team/nope", {})).status).toBe(404);
     expect((await t.call("POST", "/api/v1/executions/company.team/off", {})).status).toBe(409);

@@ -425,6 +425,63 @@ tasks:
   // engine works on JS numbers and renders "3" (src/template, outside the engine).
   test.todo("FLOAT arithmetic renders like a Java double ({{ inputs.f * 2 }} with f=1.5 -> \"3.0\")");
 
+  test("expression defaults are rendered (flow, earlier inputs, functions) and then typed", async () => {
+    const src = flow("inputs-expr-defaults", `
+inputs:
+  - id: greeting
+    type: STRING
+    defaults: "hello {{ flow.namespace }}"
+  - id: again
+    type: STRING
+    defaults: "{{ inputs.greeting }} again"
+  - id: n
+    type: INT
+    defaults: "{{ 40 + 2 }}"
+  - id: day
+    type: DATE
+    defaults: "{{ now() | dateAdd(-1, 'DAYS') | date('yyyy-MM-dd') }}"
+  - id: tags
+    type: ARRAY
+    itemType: STRING
+    defaults: "{{ ['a', flow.id] | toJson }}"
+tasks:
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ inputs.n + 1 }} {{ inputs.again }}"
+`);
+    const before = Date.now();
+    const o = await e.run(src);
+    expect(o.execution.state).toBe("SUCCESS");
+    const { day, ...rest } = o.execution.inputs as Record<string, unknown>;
+    expect(rest).toEqual({ greeting: "hello engine.control", again: "hello engine.control again", n: 42, tags: ["a", "inputs-expr-defaults"] });
+    const yesterday = (t: number) => new Date(t - 86_400_000).toISOString().slice(0, 10);
+    expect([yesterday(before), yesterday(Date.now())]).toContain(day as string);
+    expect(o.run("r").outputs).toEqual({ value: "43 hello engine.control again" });
+    // A value given for an input wins over its default, and later defaults see it.
+    const given = await e.run(src, { inputs: { greeting: "hi", n: "7" } });
+    expect(given.execution.inputs).toMatchObject({ greeting: "hi", again: "hi again", n: 7 });
+  });
+
+  test("an expression default that renders to a bad value, or fails, is an error naming the input", async () => {
+    const bad = flow("inputs-expr-bad", `
+inputs:
+  - id: n
+    type: INT
+    defaults: "{{ 'many' }}"
+  - id: s
+    type: STRING
+    defaults: "{{ secret('NOPE_NOT_SET') }}"
+tasks:
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`);
+    const err = await e.start(bad).then(() => "", (x: Error) => x.message);
+    expect(err).toContain("Invalid input for `n`, its default {{ 'many' }} renders a bad value");
+    expect(err).toContain("Invalid input for `s`, its default could not be rendered:");
+    expect(err).toContain("Cannot find secret for key 'NOPE_NOT_SET'");
+  });
+
   test("pluginDefaults fill missing properties; forced ones override", async () => {
     const o = await e.run(flow("plugin-defaults", `
 pluginDefaults:

@@ -9,7 +9,6 @@ import { isTerminal } from "../engine/states.ts";
 import { FlowInvalidError } from "../executor/flow-source.ts";
 import { newExecutionId } from "../executor/service.ts";
 import { executionPrefix } from "../files/index.ts";
-import { resolveInputs } from "../flow/index.ts";
 import { createTern } from "../main.ts";
 import { loadTaskRuns } from "../store/executions.ts";
 import { configFrom } from "../cli.ts";
@@ -54,7 +53,7 @@ export async function runCommand(args: string[]): Promise<number> {
       const val = kv.slice(eq + 1);
       provided[key] = val.startsWith("@") ? await uploadInput(tern, model, id, key, val.slice(1)) : val;
     }
-    const resolved = resolveInputs((model.inputs ?? []) as never, provided);
+    const resolved = await tern.service.resolveInputs(model, provided);
     if (resolved.errors.length) {
       for (const e of resolved.errors) err(e.message);
       return 2;

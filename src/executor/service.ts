@@ -23,7 +23,7 @@ import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, lostTaskRuns, r
 import { runTask } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
-import { resolveInputs } from "../flow/index.ts";
+import { resolveRenderedInputs } from "../flow/index.ts";
 import { taskRunPrefix } from "../files/uri.ts";
 
 export interface FlowSource {
@@ -368,7 +368,7 @@ export function createExecutionService(deps: ServiceDeps) {
     const flow = await deps.flows.get(ns, fid, task.revision ? Number(task.revision) : undefined);
     if (!flow) throw new Error(`Unable to find flow '${ns}'.'${fid}'`);
     const provided = (await deps.renderer.renderDeep(task.inputs ?? {}, vars)) as Record<string, unknown>;
-    const resolved = resolveInputs((flow.inputs ?? []) as never, provided);
+    const resolved = await api.resolveInputs(flow, provided);
     if (resolved.errors.length) throw new Error(resolved.errors.map((e) => e.message).join("; "));
     const inputs = resolved.values;
     const labels: Label[] = [];
@@ -651,6 +651,16 @@ export function createExecutionService(deps: ServiceDeps) {
   const api = {
     events,
     now,
+    /**
+     * Type a flow's inputs from the values given for them; expression defaults are rendered
+     * with the flow, the inputs defined before them, envs and the functions (now(), kv(), secret()…).
+     */
+    resolveInputs(flow: FlowModel, provided: Record<string, unknown>) {
+      const vars = (inputs: Record<string, unknown>) => ({
+        flow: { id: flow.id, namespace: flow.namespace, revision: flow.revision, tenantId: "main" }, inputs, envs: deps.envs ?? {},
+      });
+      return resolveRenderedInputs((flow.inputs ?? []) as never, provided, (template, inputs) => deps.renderer.render(template, vars(inputs)));
+    },
     /** Create an execution (durably) and start walking it. */
     async create(req: NewExecution, runs: TaskRun[] = []): Promise<Execution> {
       const execution = newExecutionRecord({ ...req, id: req.id ?? newId() }, now());

@@ -3,7 +3,7 @@
 export { parseFlow, parseFlows, type Flow, type ParseOptions, type ParseResult } from "./parse.ts";
 export { validateFiles } from "./files.ts";
 export { flowJsonSchema } from "./json-schema.ts";
-export { resolveInputs, type InputError, type ResolveOptions } from "./resolve-inputs.ts";
+export { resolveInputs, resolveRenderedInputs, type InputError, type RenderDefault, type ResolveOptions } from "./resolve-inputs.ts";
 export { INPUT_TYPES, validateInputs, type InputDef, type InputType } from "./inputs.ts";
 export type { FlowError } from "./errors.ts";
 export type { TriggerDef } from "./triggers.ts";

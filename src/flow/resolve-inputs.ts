@@ -27,12 +27,47 @@ function lookup(provided: Record<string, unknown>, id: string): unknown {
 }
 
 /**
- * Type every defined input. Defaults that contain `{{ }}` are returned untouched: the caller
- * renders them (and may pass the rendered value back in `provided` to have it typed).
+ * Type every defined input. Defaults that contain `{{ }}` are returned untouched (use
+ * resolveRenderedInputs to have them rendered and typed).
  */
 export function resolveInputs(defs: InputDef[], provided: Record<string, unknown>, opts: ResolveOptions = {}): { values: Record<string, unknown>; errors: InputError[] } {
+  const { flatValues, errors } = typeInputs(defs, provided);
+  return { values: opts.flat ? flatValues : nest(flatValues), errors };
+}
+
+/** Renders an expression default; `inputs` are the inputs defined before it, typed and nested. */
+export type RenderDefault = (template: string, inputs: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * resolveInputs, with expression defaults rendered (Kestra 0.24+: `defaults: "{{ now() |
+ * date('yyyy-MM-dd') }}"`) in the order the inputs are defined, each seeing the inputs before it,
+ * then typed like a provided value. A default that cannot be rendered is an error on its input.
+ */
+export async function resolveRenderedInputs(
+  defs: InputDef[], provided: Record<string, unknown>, render: RenderDefault, opts: ResolveOptions = {},
+): Promise<{ values: Record<string, unknown>; errors: InputError[] }> {
+  const { flatValues, errors, unrendered } = typeInputs(defs, provided);
+  for (const def of defs) {
+    if (!unrendered.has(def.id)) continue;
+    const before = Object.fromEntries(Object.entries(flatValues).filter(([id]) => id !== def.id && !unrendered.has(id)));
+    try {
+      const rendered = await render(def.defaults as string, nest(before));
+      const r = parseValue(def, rendered);
+      if (r.ok) flatValues[def.id] = r.value;
+      else errors.push({ input: def.id, message: invalid(def.id, `its default ${show(def.defaults)} renders a bad value: ${r.reason}`, rendered) });
+    } catch (e) {
+      errors.push({ input: def.id, message: `Invalid input for \`${def.id}\`, its default could not be rendered: ${(e as Error).message}` });
+    }
+    unrendered.delete(def.id);
+  }
+  return { values: opts.flat ? flatValues : nest(flatValues), errors };
+}
+
+function typeInputs(defs: InputDef[], provided: Record<string, unknown>) {
   const flatValues: Record<string, unknown> = {};
   const errors: InputError[] = [];
+  /** Ids whose value is still their expression default. */
+  const unrendered = new Set<string>();
   for (const def of defs) {
     let value = lookup(provided ?? {}, def.id);
     let fromDefault = false;
@@ -48,13 +83,14 @@ export function resolveInputs(defs: InputDef[], provided: Record<string, unknown
     }
     if (fromDefault && isExpression(value)) {
       flatValues[def.id] = value;
+      unrendered.add(def.id);
       continue;
     }
     const r = parseValue(def, value);
     if (r.ok) flatValues[def.id] = r.value;
     else errors.push({ input: def.id, message: invalid(def.id, r.reason, value) });
   }
-  return { values: opts.flat ? flatValues : nest(flatValues), errors };
+  return { flatValues, errors, unrendered };
 }
 
 /** Kestra's Input.toConstraintViolationException wording. */

@@ -4,10 +4,11 @@
 import type { Execution, FlowModel } from "../engine/model.ts";
 import type { Renderer } from "../executor/render.ts";
 import { toLabels, type NewExecution } from "../executor/service.ts";
-import { resolveInputs } from "../flow/index.ts";
+import type { InputError } from "../flow/index.ts";
 
 export interface Launcher {
   create(req: NewExecution): Promise<Execution>;
+  resolveInputs(flow: FlowModel, provided: Record<string, unknown>): Promise<{ values: Record<string, unknown>; errors: InputError[] }>;
 }
 
 export interface LaunchRequest {
@@ -30,7 +31,7 @@ export async function launch(service: Launcher, renderer: Renderer, req: LaunchR
   let inputs: Record<string, unknown> = {};
   try {
     const rendered = await renderer.renderDeep(req.inputs ?? {}, req.vars);
-    const resolved = resolveInputs((req.flow.inputs ?? []) as never, rendered);
+    const resolved = await service.resolveInputs(req.flow, rendered);
     if (resolved.errors.length) return { status: "invalid", message: resolved.errors.map((e) => e.message).join("; ") };
     inputs = resolved.values;
   } catch (e) {

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
 import type { Execution, FlowModel, Label, TaskRun } from "../../src/engine/model.ts";
 import { isTerminal } from "../../src/engine/states.ts";
-import { resolveInputs } from "../../src/flow/index.ts";
 import { createTern, type Tern } from "../../src/main.ts";
 import { loadExecution, loadTaskRuns } from "../../src/store/executions.ts";
 import { executionLogs, type StoredLog } from "../../src/store/logs.ts";
@@ -65,7 +64,7 @@ export async function createEngine(env: Record<string, string> = {}): Promise<En
 
   async function start(flow: string | FlowModel, opts: { inputs?: Record<string, unknown>; labels?: Label[] } = {}) {
     const model = typeof flow === "string" ? await deploy(flow) : flow;
-    const resolved = resolveInputs((model.inputs ?? []) as never, opts.inputs ?? {});
+    const resolved = await tern.service.resolveInputs(model, opts.inputs ?? {});
     if (resolved.errors.length) throw new Error(resolved.errors.map((e) => e.message).join("; "));
     const ex = await tern.service.create({ flow: model, inputs: resolved.values, labels: opts.labels });
     return ex.id;

@@ -5,7 +5,7 @@ import type { Execution } from "../../engine/model.ts";
 import { STATES } from "../../engine/states.ts";
 import { newExecutionId } from "../../executor/service.ts";
 import { executionPrefix, uriToPath } from "../../files/index.ts";
-import { resolveInputs, type InputDef } from "../../flow/index.ts";
+import type { InputDef } from "../../flow/index.ts";
 import { getFlow } from "../../store/flows.ts";
 import { searchExecutions, SORT_COLUMNS } from "../../store/search.ts";
 import { readable } from "../../auth/context.ts";
@@ -79,7 +79,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
         // Only files of declared inputs are kept: an input id becomes a storage path segment.
         const files = placeFiles(body.files.filter((f) => defs.some((d) => d.id === f.inputId)), { namespace, flowId, executionId: id });
         const provided = { ...body.values, ...Object.fromEntries(files.map((f) => [f.inputId, f.uri])) };
-        const resolved = resolveInputs(defs, provided);
+        const resolved = await service.resolveInputs(model, provided);
         if (resolved.errors.length) {
           throw invalid(`Invalid entity: ${resolved.errors.map((e) => e.message).join("; ")}`, resolved.errors.map((e) => ({ path: e.input, message: e.message })));
         }

@@ -1,7 +1,7 @@
 // Form fields -> typed input values: the Execute form and the resume form post one field per
 // input (files as multipart). Values are typed by the flow module's resolveInputs, the same
 // code the API and CLI use, so a value the form accepts is one the API would accept.
-import type { InputDef } from "../../flow/index.ts";
+import type { InputDef, InputError } from "../../flow/index.ts";
 import { resolveInputs } from "../../flow/index.ts";
 import type { Label } from "../../engine/model.ts";
 import { parseLabels } from "./params.ts";
@@ -18,7 +18,12 @@ export interface FormInputs {
 /** Store an uploaded file and return its kestra:/// URI. */
 export type PutFile = (inputId: string, file: File) => Promise<string>;
 
-export async function readInputForm(form: FormData, defs: InputDef[], putFile: PutFile): Promise<FormInputs> {
+/** How the values are typed: the flow's inputs go through the execution service (expression defaults). */
+export type ResolveInputs = (provided: Record<string, unknown>) => Promise<{ values: Record<string, unknown>; errors: InputError[] }>;
+
+export async function readInputForm(
+  form: FormData, defs: InputDef[], putFile: PutFile, resolve: ResolveInputs = async (p) => resolveInputs(defs, p),
+): Promise<FormInputs> {
   const provided: Record<string, unknown> = {};
   const files = new Map<string, File>();
   const sent: Record<string, string | string[]> = {};
@@ -41,11 +46,11 @@ export async function readInputForm(form: FormData, defs: InputDef[], putFile: P
     if (raw === "") continue; // unset: the default applies, or "missing required input"
     provided[def.id] = def.type === "DATETIME" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(raw) ? `${raw.length === 16 ? `${raw}:00` : raw}Z` : raw;
   }
-  let { values, errors } = resolveInputs(defs, provided);
+  let { values, errors } = await resolve(provided);
   // Files are stored only once every input is valid: a refused form leaves nothing behind.
   if (!errors.length && files.size) {
     for (const [id, f] of files) provided[id] = await putFile(id, f);
-    ({ values, errors } = resolveInputs(defs, provided));
+    ({ values, errors } = await resolve(provided));
   }
   return {
     values,

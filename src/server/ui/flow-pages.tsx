@@ -106,7 +106,10 @@ export function mountFlowPages(app: Hono, ctx: Ctx) {
     const executionId = newExecutionId();
     const scope = { namespace: stored.namespace, flowId: stored.id, executionId };
     const form = await formOf(c);
-    const r = await readInputForm(form, flow.inputs, (inputId, file) => putInputFile(storage, scope, inputId, file.name || "upload", file.stream()));
+    const r = await readInputForm(
+      form, flow.inputs, (inputId, file) => putInputFile(storage, scope, inputId, file.name || "upload", file.stream()),
+      (provided) => service.resolveInputs(model, provided),
+    );
     if (Object.keys(r.errors).length) {
       return executePage(c, { ns: stored.namespace, id: stored.id, inputs: flow.inputs, sent: r.sent, errors: r.errors, labels: String(form.get("labels") ?? "") }, 422);
     }
