@@ -15,6 +15,7 @@ type Row = { busy: number; log: number; checkpointed: number };
 
 let db: InstanceType<typeof Database> | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
+let failing = false;
 
 function checkpoint(restartFrames: number) {
   try {
@@ -23,7 +24,10 @@ function checkpoint(restartFrames: number) {
     // copies the short rest with the writer held off, and the next commit rewinds the log.
     const [r] = db!.pragma("wal_checkpoint(PASSIVE)") as Row[];
     if (r && r.log >= restartFrames) db!.pragma("wal_checkpoint(RESTART)");
+    if (failing) postMessage("ok");
+    failing = false;
   } catch (err) {
+    failing = true;
     postMessage({ error: (err as Error).message });
   }
 }

@@ -29,9 +29,12 @@ export async function startCheckpointer(
     worker.addEventListener("message", (e) => (e.data === "started" ? resolve() : undefined));
     worker.addEventListener("error", (e) => reject(new Error(e.message)));
   });
+  // The thread tries again every `everyMs`: a lasting failure (a full disk) is reported once.
+  let lastError: string | undefined;
   worker.addEventListener("message", (e) => {
     const error = (e.data as { error?: string } | null)?.error;
-    if (error) console.error(`[tern] background checkpoint: ${error}`);
+    if (error && error !== lastError) console.error(`[tern] background checkpoint: ${error}`);
+    if (e.data === "ok" || error) lastError = error;
   });
   const start: CheckpointStart = { path: url.slice("file:".length), everyMs, restartFrames };
   worker.postMessage(start);
