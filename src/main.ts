@@ -10,6 +10,7 @@ import { createExecutionService, type BaseContext } from "./executor/service.ts"
 import { createLocalStorage, createTaskFileStore, namespaceFileReader, type StorageBackend } from "./files/index.ts";
 import { createDbStorage } from "./files/index.ts";
 import { collectLocalFiles, writeLocalFiles } from "./files/local-dir.ts";
+import { copyNamespaceFiles } from "./files/namespace-copy.ts";
 import { createRuntimeServices } from "./runtime/services.ts";
 import { databaseUrlFor, openDatabase, type Db } from "./store/db.ts";
 import { createKvStore } from "./store/kv.ts";
@@ -95,6 +96,7 @@ export async function createTern(config: Config, env: Record<string, string | un
     files: {
       write: (scope, dir, files) => writeLocalFiles(createTaskFileStore(storage, scope), dir, files),
       collect: (scope, dir, globs) => collectLocalFiles(createTaskFileStore(storage, scope), dir, globs),
+      namespaceFiles: (scope, dir, filter) => copyNamespaceFiles(namespaceFileReader(storage, scope.namespace), dir, filter),
       store: (scope) => createTaskFileStore(storage, scope),
     },
     tickMs: config.tickMs,

@@ -159,3 +159,88 @@ tasks:
     }
   });
 });
+
+describe("WorkingDirectory", () => {
+  const ns = "company.wdir";
+  const flowOf = (id: string, body: string) => `id: ${id}\nnamespace: ${ns}\ntasks:\n${body}`;
+  async function runFlow(yaml: string) {
+    expect((await t.flow(yaml)).status).toBe(200);
+    const id = /^id: (\S+)/.exec(yaml)![1];
+    const created = (await (await t.call("POST", `/api/v1/executions/${ns}/${id}`)).json()) as { id: string };
+    const ex = await t.ended(created.id);
+    const logs = (await (await t.call("GET", `/api/v1/logs/${created.id}`)).json()) as { taskId: string; message: string }[];
+    return { state: ex.state, of: (task: string) => logs.filter((l) => l.taskId === task).map((l) => l.message) };
+  }
+
+  test("namespace files are in the shared folder before the children run; include/exclude; inputFiles replace one", async () => {
+    expect((await upload("/run.sh", "echo \"run.sh sees $(cat conf/app.conf)\"\n", ns)).status).toBe(200);
+    expect((await upload("/conf/app.conf", "namespace conf", ns)).status).toBe(200);
+    expect((await upload("/data/rows.csv", "a,b\n1,2\n", ns)).status).toBe(200);
+    expect((await upload("/data/skip.tmp", "temporary", ns)).status).toBe(200);
+    expect((await upload("/lib/greet.py", "def greet():\n    return 'hello from lib/greet.py'\n", ns)).status).toBe(200);
+    expect((await upload("/lib/__init__.py", "", ns)).status).toBe(200);
+    // Another namespace's file of the same name must not be the one copied.
+    expect((await upload("/run.sh", "echo WRONG NAMESPACE\n", "company.other")).status).toBe(200);
+
+    const o = await runFlow(flowOf("wd_ns_files", `
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    namespaceFiles:
+      enabled: true
+      include: ["*.sh", "conf/**", "data/**", "lib/**"]
+      exclude: ["*.tmp"]
+    inputFiles:
+      conf/app.conf: "input conf from {{ flow.id }}"
+    outputFiles: ["data/*"]
+    tasks:
+      - id: sh
+        type: io.kestra.plugin.scripts.shell.Commands
+        taskRunner:
+          type: io.kestra.plugin.core.runner.Process
+        commands:
+          - sh run.sh
+          - cat data/rows.csv
+          - test ! -e data/skip.tmp && echo "no skip.tmp"
+      - id: py
+        type: io.kestra.plugin.scripts.python.Commands
+        taskRunner:
+          type: io.kestra.plugin.core.runner.Process
+        commands:
+          - python3 -c "from lib.greet import greet; print(greet())"
+`));
+    expect(o.state).toBe("SUCCESS");
+    expect(o.of("wd")).toEqual(["namespaceFiles: copied 5 file(s) into the working directory"]);
+    expect(o.of("sh")).toEqual(["run.sh sees input conf from wd_ns_files", "a,b", "1,2", "no skip.tmp"]);
+    expect(o.of("py")).toEqual(["hello from lib/greet.py"]);
+  });
+
+  test("outputFiles see the copies; nothing is copied without namespaceFiles or with enabled: false", async () => {
+    const wd = (extra: string) => `
+  - id: wd
+    type: io.kestra.plugin.core.flow.WorkingDirectory${extra}
+    outputFiles: ["**/*.csv"]
+    tasks:
+      - id: sh
+        type: io.kestra.plugin.scripts.shell.Commands
+        taskRunner:
+          type: io.kestra.plugin.core.runner.Process
+        commands:
+          - ls -R . | grep -c "rows.csv" || true
+`;
+    const on = await runFlow(flowOf("wd_ns_on", wd("\n    namespaceFiles:\n      include: [data/rows.csv]")));
+    expect(on.state).toBe("SUCCESS");
+    expect(on.of("sh")).toEqual(["1"]);
+    for (const [id, extra] of [["wd_ns_none", ""], ["wd_ns_off", "\n    namespaceFiles:\n      enabled: false"]]) {
+      const off = await runFlow(flowOf(id!, wd(extra!)));
+      expect({ id, state: off.state, logs: off.of("sh"), wd: off.of("wd") }).toEqual({ id, state: "SUCCESS", logs: ["0"], wd: [] });
+    }
+    // The copied file is an output file of the WorkingDirectory, with the namespace's content.
+    const created = (await (await t.call("POST", `/api/v1/executions/${ns}/wd_ns_on`)).json()) as { id: string };
+    await t.ended(created.id);
+    const ex = (await (await t.call("GET", `/api/v1/executions/${created.id}`)).json()) as { taskRunList: { taskId: string; outputs: { outputFiles: Record<string, string> } }[] };
+    const files = ex.taskRunList.find((r) => r.taskId === "wd")!.outputs.outputFiles;
+    expect(Object.keys(files)).toEqual(["data/rows.csv"]);
+    const got = await t.call("GET", `/api/v1/executions/${created.id}/file?path=${encodeURIComponent(files["data/rows.csv"]!)}`);
+    expect(await got.text()).toBe("a,b\n1,2\n");
+  });
+});

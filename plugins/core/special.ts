@@ -70,11 +70,18 @@ export const workingDirectory = defineFlowable({
     tasks: taskList(),
     inputFiles: z.union([z.record(z.string(), z.string()), z.string()]).optional(),
     outputFiles: z.array(z.string()).optional(),
-    namespaceFiles: z.looseObject({ enabled: z.boolean().optional() }).optional(),
+    namespaceFiles: z
+      .looseObject({ enabled: z.boolean().optional(), include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() })
+      .optional()
+      .meta({ description: "Copy the namespace's files (those matching include, default all, and no exclude glob) into the folder before the tasks run; enabled unless `enabled: false`. inputFiles of the same name replace them" }),
     cache: z.looseObject({}).optional(),
     errors: taskList().optional(),
     finally: taskList().optional(),
   }),
   plan: noPlan,
   special: "workingDirectory",
+  examples: [{
+    title: "Run a script kept in the namespace's files",
+    code: "id: wdir\ntype: io.kestra.plugin.core.flow.WorkingDirectory\nnamespaceFiles:\n  enabled: true\n  include: [\"scripts/**\"]\ntasks:\n  - id: run\n    type: io.kestra.plugin.scripts.shell.Commands\n    commands:\n      - sh scripts/etl.sh",
+  }],
 });

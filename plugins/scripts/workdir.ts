@@ -6,7 +6,8 @@ import { copyFile, lstat, mkdir, readdir, realpath, writeFile } from "node:fs/pr
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { NonRetriableError, type TaskContext } from "../define.ts";
-import { globToRegExp, isGlob } from "./glob.ts";
+import { globToRegExp, isGlob } from "../../src/files/glob.ts";
+import { copyNamespaceFiles as copyFiles, type NamespaceFileFilter } from "../../src/files/namespace-copy.ts";
 
 /** `root/rel`, refused if `rel` is absolute, climbs out with `..`, or holds a NUL. */
 export function confinedPath(root: string, rel: string): string {
@@ -34,25 +35,11 @@ export async function writeInputFiles(ctx: TaskContext, workDir: string, files: 
   }
 }
 
-/**
- * Copy the flow's namespace files into the working directory, keeping their relative paths
- * (Kestra's namespaceFiles). Globs match namespace-relative paths; one without a leading `**`
- * matches at any depth (`main.py` also selects `lib/main.py`), as Kestra's path matcher does.
- */
-export async function copyNamespaceFiles(ctx: TaskContext, workDir: string, opts: { include?: string[]; exclude?: string[] }): Promise<void> {
+/** Copy the flow's namespace files into the working directory (src/files/namespace-copy.ts). */
+export async function copyNamespaceFiles(ctx: TaskContext, workDir: string, filter: NamespaceFileFilter): Promise<void> {
   if (!ctx.namespaceFiles) throw new NonRetriableError("namespaceFiles: this task context has no access to namespace files");
-  const matcher = (globs: string[]) => globs.map((g) => g.replace(/^\/+/, "")).map((g) => globToRegExp(g.startsWith("**") ? g : `**/${g}`));
-  const include = matcher(opts.include ?? []);
-  const exclude = matcher(opts.exclude ?? []);
-  const chosen = (await ctx.namespaceFiles.list()).filter(
-    (f) => (include.length === 0 || include.some((m) => m.test(f))) && !exclude.some((m) => m.test(f)),
-  );
-  for (const rel of chosen) {
-    const target = confinedPath(workDir, rel);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, await ctx.namespaceFiles.get(rel));
-  }
-  if (chosen.length) ctx.logger.debug(`namespaceFiles: copied ${chosen.length} file(s) into the working directory`);
+  const copied = await copyFiles(ctx.namespaceFiles, workDir, filter);
+  if (copied.length) ctx.logger.debug(`namespaceFiles: copied ${copied.length} file(s) into the working directory`);
 }
 
 const URI_IN_TEXT = /kestra:\/\/\/[^\s'"`<>|;&()]+/g;

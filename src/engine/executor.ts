@@ -12,6 +12,7 @@ import { isFailure, isTerminal, withState, worstState } from "./states.ts";
 import { taskById } from "./tree.ts";
 import { startSpecial, advanceSpecial } from "./special.ts";
 import { checkAssertions, checkMaxDuration } from "./sla.ts";
+import type { NamespaceFileFilter } from "../files/namespace-copy.ts";
 
 export interface ChildExecution {
   id: string;
@@ -39,6 +40,8 @@ export interface ExecutorDeps {
   workDir(run: TaskRun): string;
   /** WorkingDirectory inputFiles: write name -> content (or kestra:// URI) into the folder. */
   writeFiles?(run: TaskRun, dir: string, files: Record<string, string>): Promise<void>;
+  /** WorkingDirectory namespaceFiles: copy the namespace's selected files in; returns their paths. */
+  copyNamespaceFiles?(run: TaskRun, dir: string, filter: NamespaceFileFilter): Promise<string[]>;
   /** WorkingDirectory outputFiles: upload the files matching the globs; name -> kestra:// URI. */
   collectFiles?(run: TaskRun, dir: string, globs: string[]): Promise<Record<string, string>>;
   /** Internal storage from a task run's folder (ForEachItem's batches and subflow outputs). */

@@ -35,15 +35,29 @@ export async function startSpecial(w: Walker, run: TaskRun, task: TaskDef, def: 
     case "workingDirectory": {
       const dir = w.deps.workDir(run);
       run.plan = { branches: [{ tasks }], concurrency: 1, workingDir: dir };
-      if (task.inputFiles && w.deps.writeFiles) {
-        let files = await w.deps.renderDeep(task.inputFiles, run);
-        if (typeof files === "string") files = JSON.parse(files);
-        await w.deps.writeFiles(run, dir, files as Record<string, string>);
-      }
-      return;
+      return fillWorkingDirectory(w, run, task, dir);
     }
     default:
       throw new Error(`${task.type} is not supported by Tern yet`);
+  }
+}
+
+/**
+ * WorkingDirectory's folder before its children run: namespace files first, then inputFiles,
+ * so an input file replaces a namespace file of the same name (Kestra's preExecuteTasks order).
+ */
+async function fillWorkingDirectory(w: Walker, run: TaskRun, task: TaskDef, dir: string) {
+  const ns = task.namespaceFiles as { enabled?: boolean; include?: string[]; exclude?: string[] } | undefined;
+  if (ns && ns.enabled !== false) {
+    if (!w.deps.copyNamespaceFiles) throw new Error("namespaceFiles: namespace files are not available here");
+    const { include, exclude } = await w.deps.renderDeep(ns, run);
+    const copied = await w.deps.copyNamespaceFiles(run, dir, { include, exclude });
+    if (copied.length) w.log(run, "DEBUG", `namespaceFiles: copied ${copied.length} file(s) into the working directory`);
+  }
+  if (task.inputFiles && w.deps.writeFiles) {
+    let files = await w.deps.renderDeep(task.inputFiles, run);
+    if (typeof files === "string") files = JSON.parse(files);
+    await w.deps.writeFiles(run, dir, files as Record<string, string>);
   }
 }
 

@@ -25,6 +25,7 @@ import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
 import { resolveRenderedInputs } from "../flow/index.ts";
 import { taskRunPrefix } from "../files/uri.ts";
+import type { NamespaceFileFilter } from "../files/namespace-copy.ts";
 
 export interface FlowSource {
   /** The flow model of a namespace/id (latest, or a given revision). */
@@ -49,6 +50,8 @@ export interface ServiceDeps {
   files?: {
     write(scope: FileScope, dir: string, files: Record<string, string>): Promise<void>;
     collect(scope: FileScope, dir: string, globs: string[]): Promise<Record<string, string>>;
+    /** WorkingDirectory namespaceFiles: copy the scope's namespace files into the folder. */
+    namespaceFiles?(scope: FileScope, dir: string, filter: NamespaceFileFilter): Promise<string[]>;
     /** A task run's view of internal storage (ForEachItem reads its batches, writes subflow outputs). */
     store?(scope: FileScope): Pick<FileStore, "getText" | "put">;
   };
@@ -290,6 +293,7 @@ export function createExecutionService(deps: ServiceDeps) {
       },
       writeFiles: deps.files ? (run, dir, files) => deps.files!.write(fileScope(ex, run), dir, files) : undefined,
       collectFiles: deps.files ? (run, dir, globs) => deps.files!.collect(fileScope(ex, run), dir, globs) : undefined,
+      copyNamespaceFiles: deps.files?.namespaceFiles ? (run, dir, filter) => deps.files!.namespaceFiles!(fileScope(ex, run), dir, filter) : undefined,
       storage: deps.files?.store ? {
         read: (run, uri) => deps.files!.store!(fileScope(ex, run)).getText(uri),
         write: (run, name, data) => deps.files!.store!(fileScope(ex, run)).put(name, data),

@@ -1,5 +1,5 @@
-// Glob patterns of outputFiles (`*.csv`, `out/**/*.json`, `report.{html,pdf}`) matched against
-// working-directory-relative paths. Small on purpose: no negation, no character classes beyond [].
+// Glob patterns of outputFiles (`*.csv`, `out/**/*.json`, `report.{html,pdf}`) and of namespaceFiles'
+// include/exclude, matched against relative paths. Small on purpose: no negation, no character classes beyond [].
 export function globToRegExp(glob: string): RegExp {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
