@@ -24,6 +24,8 @@ Commands:
                          add a dashboard/API user (password from stdin); also user list|grant|passwd|delete
   token create <NAME> --role R [--namespace PREFIX]
                          create an API token and print it once; also token list|delete
+  backup <DIR>           a consistent copy of the embedded database and stored files (safe while
+                         serve runs); restore with serve --data DIR
 
 Options: --data DIR (or TERN_DATA) moves the data directory (default ./data);
 TERN_DATABASE_URL uses a libSQL server instead of the embedded file.
@@ -54,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./cli/user.ts")).userCommand(rest);
     case "token":
       return (await import("./cli/user.ts")).tokenCommand(rest);
+    case "backup":
+      return (await import("./cli/backup.ts")).backupCommand(rest);
     case undefined:
     case "help":
     case "--help":
