@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseBytes, readLines, splitRows } from "../plugins/core/for-each-item-steps.ts";
 import { putInputFile } from "../src/files/index.ts";
 import { parseFlow } from "../src/flow/index.ts";
+import { loadExecution } from "../src/store/executions.ts";
+import { createKvStore } from "../src/store/kv.ts";
 import { createEngine, history, type Engine } from "./helpers/engine.ts";
 
 const NS = "engine.fei";
@@ -253,5 +255,157 @@ describe("batch splitting (Kestra's StorageService.split)", () => {
     expect(parseBytes("10KB")).toBe(10240);
     expect(parseBytes("2mb")).toBe(2 * 1024 * 1024);
     expect(() => parseBytes("ten")).toThrow("Invalid size with value 'ten'");
+  });
+});
+
+describe("restart (Kestra's restartBehavior)", () => {
+  const kv = () => createKvStore(e.tern.db);
+  // Fails a batch holding "gated" until the namespace's KV `<flow id>_gate` is "open".
+  const gatedChild = (id: string) => `id: ${id}
+namespace: ${NS}
+inputs:
+  - id: items
+    type: STRING
+outputs:
+  - id: content
+    type: STRING
+    value: "{{ outputs.show.value }}"
+tasks:
+  - id: gate
+    type: io.kestra.plugin.core.execution.Fail
+    condition: "{{ (read(inputs.items) contains 'gated') and kv('${id}_gate', errorOnMissing=false) != 'open' }}"
+  - id: show
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(inputs.items) }}"
+`;
+  const parent = (id: string, childId: string, props = "") => `id: ${id}
+namespace: ${NS}
+inputs:
+  - id: file
+    type: FILE
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    batch:
+      rows: 2
+    namespace: ${NS}
+    flowId: ${childId}
+    inputs:
+      items: "{{ taskrun.items }}"
+${props}
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.each_items.iterations.SUCCESS }} of {{ outputs.each_items.numberOfBatches }}"
+`;
+  const merged = async (o: { run(id: string): { outputs: Record<string, unknown> | null } }) => {
+    const uri = o.run("each_merge").outputs!.subflowOutputs as string;
+    return new TextDecoder().decode(await e.tern.storage.get(uri.replace("kestra:///", ""))).trimEnd().split("\n").map((l) => JSON.parse(l));
+  };
+
+  test("RETRY_FAILED (default): the failed children are restarted in place, the one that succeeded is not run again", async () => {
+    await e.deploy(gatedChild("gated"));
+    const first = await e.run(parent("fei-restart", "gated"), { inputs: { file: await upload("a 1\na 2\ngated 3\na 4\ngated 5\n") } });
+    expect(first.execution.state).toBe("FAILED");
+    const before = first.run("each_items");
+    expect(before.outputs).toMatchObject({ numberOfBatches: 3, iterations: { SUCCESS: 1, FAILED: 2 } });
+    const ids = before.plan!.children!;
+    const kids = await childrenOf(before);
+    expect(kids.map((c) => c.execution.state)).toEqual(["SUCCESS", "FAILED", "FAILED"]);
+
+    // The cause is fixed; the restart re-runs what failed.
+    await kv().set(NS, "gated_gate", "open");
+    await e.tern.service.restart(first.execution.id);
+    const o = await e.ended(first.execution.id);
+    expect(o.execution.state).toBe("SUCCESS");
+    expect(o.taskIds()).toEqual(["each", "each_split", "each_items", "each_merge", "after"]);
+    expect(o.run("each_split").id).toBe(first.run("each_split").id);
+    const items = o.run("each_items");
+    expect(items.id).toBe(before.id);
+    expect(items.plan!.children).toEqual(ids);
+    expect(items.outputs).toEqual({
+      numberOfBatches: 3, iterations: { CREATED: 0, RUNNING: 0, SUCCESS: 3 }, subflowOutputsBaseUri: before.outputs!.subflowOutputsBaseUri,
+    });
+    expect(items.attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+    expect(history(items)).toEqual(["CREATED", "RUNNING", "FAILED", "RESTARTED", "RUNNING", "SUCCESS"]);
+    expect(o.logsOf("after")).toEqual(["3 of 3"]);
+    expect(await merged(o)).toEqual([{ content: "a 1\na 2\n" }, { content: "gated 3\na 4\n" }, { content: "gated 5\n" }]);
+
+    const after = await Promise.all(ids.map((id) => e.ended(id)));
+    expect(after.map((c) => c.execution.state)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    // The first batch's child is the same execution, untouched; the others went through RESTARTED.
+    expect(after[0].execution.histories).toEqual(kids[0].execution.histories);
+    expect(after[0].runs.map((r) => r.attempts.length)).toEqual([1, 1]);
+    for (const c of after.slice(1)) {
+      expect(history(c.execution)).toEqual(["CREATED", "RUNNING", "FAILED", "RESTARTED", "RUNNING", "SUCCESS"]);
+      expect(c.run("gate").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+      expect(c.run("show").state).toBe("SUCCESS");
+    }
+  });
+
+  test("a batch whose child never started (its flow was missing) gets a new child execution on restart", async () => {
+    const first = await e.run(parent("fei-restart-missing", "late"), { inputs: { file: await upload("x 1\nx 2\nx 3\n") } });
+    expect(first.execution.state).toBe("FAILED");
+    expect(first.logsOf("each_items").join("\n")).toContain("Unable to find flow 'engine.fei'.'late'");
+    const before = first.run("each_items").plan!.children!;
+    for (const id of before) expect(await loadExecution(e.tern.db, id)).toBeUndefined();
+
+    await e.deploy(gatedChild("late"));
+    await e.tern.service.restart(first.execution.id);
+    const o = await e.ended(first.execution.id);
+    expect(o.execution.state).toBe("SUCCESS");
+    const ids = o.run("each_items").plan!.children!;
+    expect(ids).toHaveLength(2);
+    expect(ids.filter((id) => before.includes(id))).toEqual([]);
+    expect((await Promise.all(ids.map((id) => e.ended(id)))).map((c) => c.execution.state)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(await merged(o)).toEqual([{ content: "x 1\nx 2\n" }, { content: "x 3\n" }]);
+  });
+
+  test("NEW_EXECUTION: a new child execution per batch, on the child flow's latest revision", async () => {
+    await e.deploy(gatedChild("flaky"));
+    const first = await e.run(parent("fei-restart-new", "flaky", "    restartBehavior: NEW_EXECUTION"), { inputs: { file: await upload("a 1\na 2\ngated 3\n") } });
+    expect(first.execution.state).toBe("FAILED");
+    const old = first.run("each_items").plan!.children!;
+
+    // The child flow is fixed by a new revision (a restarted child would keep its old one).
+    await e.deploy(gatedChild("flaky").replace("contains 'gated'", "contains 'never'"));
+    await e.tern.service.restart(first.execution.id);
+    const o = await e.ended(first.execution.id);
+    expect(o.execution.state).toBe("SUCCESS");
+    const ids = o.run("each_items").plan!.children!;
+    expect(ids.filter((id) => old.includes(id))).toEqual([]);
+    const kids = await Promise.all(ids.map((id) => e.ended(id)));
+    expect(kids.map((c) => [c.execution.state, c.execution.flowRevision])).toEqual([["SUCCESS", 2], ["SUCCESS", 2]]);
+    expect((await Promise.all(old.map((id) => e.ended(id)))).map((c) => c.execution.state)).toEqual(["SUCCESS", "FAILED"]);
+    expect(o.run("each_items").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+    expect(await merged(o)).toEqual([{ content: "a 1\na 2\n" }, { content: "gated 3\n" }]);
+  });
+
+  test("Subflow: the failed child execution is restarted in place", async () => {
+    await e.deploy(gatedChild("sub"));
+    const file = await upload("gated\n");
+    const first = await e.run(`id: subflow-restart
+namespace: ${NS}
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: ${NS}
+    flowId: sub
+    inputs:
+      items: "${file}"
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.call.outputs.content }}"
+`);
+    expect(first.execution.state).toBe("FAILED");
+    const childId = first.run("call").outputs!.executionId as string;
+    await kv().set(NS, "sub_gate", "open");
+    await e.tern.service.restart(first.execution.id);
+    const o = await e.ended(first.execution.id);
+    expect(o.execution.state).toBe("SUCCESS");
+    expect(o.run("call").outputs).toEqual({ executionId: childId, state: "SUCCESS", outputs: { content: "gated\n" } });
+    expect(o.run("call").attempts.map((a) => a.state.current)).toEqual(["FAILED", "SUCCESS"]);
+    expect(o.logsOf("after")).toEqual(["gated\n"]);
+    expect(history((await e.ended(childId)).execution)).toEqual(["CREATED", "RUNNING", "FAILED", "RESTARTED", "RUNNING", "SUCCESS"]);
   });
 });

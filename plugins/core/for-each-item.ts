@@ -20,6 +20,12 @@ export const batchSchema = z.object({
   regexPattern: z.string().optional().meta({ description: "One batch per value of the pattern's first group" }),
 });
 
+/** Kestra's ExecutableTask.RestartBehavior (also on Subflow): what a restart of the parent does with failed children. */
+export const restartBehavior = () =>
+  z.enum(["RETRY_FAILED", "NEW_EXECUTION"]).optional().meta({
+    description: "On restart of this execution: RETRY_FAILED (default) restarts the failed child executions and leaves those that succeeded; NEW_EXECUTION starts new ones",
+  });
+
 const labelsSchema = z.union([z.record(z.string(), z.unknown()), z.array(z.object({ key: z.string(), value: z.unknown() }))]);
 
 export default defineFlowable({
@@ -40,6 +46,7 @@ export default defineFlowable({
     transmitFailed: z.boolean().default(true),
     inheritLabels: z.boolean().default(false),
     scheduleDate: z.string().optional(),
+    restartBehavior: restartBehavior(),
     errors: taskList().optional(),
     finally: taskList().optional(),
   }),
@@ -72,7 +79,7 @@ export function internalTasks(task: TaskDef): TaskDef[] {
     { id: `${id}_split`, type: SPLIT_TYPE, items: task.items, batch: task.batch ?? {} },
     {
       id: `${id}_items`, type: ITEMS_TYPE, splitTaskId: `${id}_split`,
-      ...pick(["namespace", "flowId", "revision", "inputs", "labels", "wait", "transmitFailed", "inheritLabels", "scheduleDate", "allowFailure", "allowWarning"]),
+      ...pick(["namespace", "flowId", "revision", "inputs", "labels", "wait", "transmitFailed", "inheritLabels", "scheduleDate", "restartBehavior", "allowFailure", "allowWarning"]),
     },
     { id: `${id}_merge`, type: MERGE_TYPE, itemsTaskId: `${id}_items` },
   ];

@@ -2,6 +2,7 @@
 // Subflow, Pause, LoopUntil/WaitFor and WorkingDirectory. Here: their schemas and docs.
 import { z } from "zod";
 import { defineFlowable, duration, taskList } from "../define.ts";
+import { restartBehavior } from "./for-each-item.ts";
 
 const noPlan = async () => ({ branches: [], concurrency: 0 });
 
@@ -20,6 +21,7 @@ export const subflow = defineFlowable({
     inheritLabels: z.boolean().default(false),
     outputs: z.record(z.string(), z.unknown()).optional().meta({ description: "Deprecated: rendered in the child execution's context" }),
     scheduleDate: z.string().optional(),
+    restartBehavior: restartBehavior(),
   }),
   children: () => [],
   plan: noPlan,

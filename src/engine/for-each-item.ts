@@ -1,18 +1,25 @@
 // ForEachItem's `_items` step (plugins/core/for-each-item.ts): one child execution per batch file
 // that `_split` wrote, started through the same subflow requests as a Subflow task, and a tally
-// of the children's states (Kestra's `iterations`) until they have all ended.
+// of the children's states (Kestra's `iterations`) until they have all ended. A restart
+// (src/executor/operations.ts) restarts failed children in place; batches it could not restart
+// get new children here.
 import type { TaskDef } from "../../plugins/define.ts";
 import type { TaskRun } from "./model.ts";
 import { isTerminal } from "./states.ts";
 import type { Walker } from "./executor.ts";
 
-export async function startItems(w: Walker, run: TaskRun, task: TaskDef): Promise<void> {
+/** The batch file URIs `_split` wrote, in order. */
+async function readBatches(w: Walker, run: TaskRun, task: TaskDef): Promise<string[]> {
   const split = w.byParent.get(run.parentTaskRunId ?? "")
     ?.filter((r) => r.taskId === task.splitTaskId && r.iteration === run.iteration && r.state === "SUCCESS").at(-1);
   const splits = split?.outputs?.splits;
   if (typeof splits !== "string") throw new Error(`no batches: ${String(task.splitTaskId)} has no 'splits' output`);
   if (!w.deps.storage) throw new Error("ForEachItem needs internal storage");
-  const batches = (await w.deps.storage.read(run, splits)).split("\n").filter((l) => l.trim() !== "");
+  return (await w.deps.storage.read(run, splits)).split("\n").filter((l) => l.trim() !== "");
+}
+
+export async function startItems(w: Walker, run: TaskRun, task: TaskDef): Promise<void> {
+  const batches = await readBatches(w, run, task);
   const now = w.deps.now().toISOString();
   run.attempts.push({ state: { current: "RUNNING", histories: [{ state: "RUNNING", date: now }] }, startDate: now });
   if (!batches.length) {
@@ -26,13 +33,14 @@ export async function startItems(w: Walker, run: TaskRun, task: TaskDef): Promis
   batches.forEach((items, iteration) => w.fx.subflows.push({ parentRun: run, task, childId: children[iteration], batch: { items, iteration } }));
   if (task.wait === false) {
     // Not waiting: every child counts as started and done (Kestra's forEachItemNoWait).
-    run.outputs = { numberOfBatches, iterations: { RUNNING: 0, SUCCESS: numberOfBatches }, subflowOutputsBaseUri: w.deps.storage.folder(run) };
+    run.outputs = { numberOfBatches, iterations: { RUNNING: 0, SUCCESS: numberOfBatches }, subflowOutputsBaseUri: w.deps.storage!.folder(run) };
     return finish(w, run, task, "SUCCESS");
   }
   run.outputs = { numberOfBatches, iterations: { CREATED: numberOfBatches, RUNNING: 0 } };
 }
 
 export async function advanceItems(w: Walker, run: TaskRun, task: TaskDef): Promise<void> {
+  if (run.plan?.restartBatches?.length) return restartBatches(w, run, task, run.plan.restartBatches);
   const ids = run.plan?.children ?? [];
   const numberOfBatches = ids.length;
   const children = ids.map((id) => w.deps.child(id));
@@ -60,6 +68,22 @@ export async function advanceItems(w: Walker, run: TaskRun, task: TaskDef): Prom
   run.outputs = { numberOfBatches, iterations, subflowOutputsBaseUri: storage.folder(run) };
   const state = task.transmitFailed === false ? "SUCCESS" : terminalState(iterations);
   finish(w, run, task, state);
+}
+
+/** After a restart: start the new child executions of the batches named in the plan (ids already there). */
+async function restartBatches(w: Walker, run: TaskRun, task: TaskDef, which: number[]) {
+  let batches: string[];
+  try {
+    batches = await readBatches(w, run, task);
+  } catch (e) {
+    w.log(run, "ERROR", (e as Error).message);
+    return finish(w, run, task, "FAILED");
+  }
+  const children = run.plan!.children!;
+  for (const i of which) w.fx.subflows.push({ parentRun: run, task, childId: children[i], batch: { items: batches[i], iteration: i } });
+  run.plan = { ...run.plan!, restartBatches: undefined };
+  w.mutations++;
+  if (!w.fx.created.includes(run)) w.fx.changed.add(run);
 }
 
 /** Kestra's ExecutableUtils.findTerminalState (allowFailure is applied by finishFlowable). */

@@ -47,6 +47,8 @@ export interface StoredPlan extends Plan {
   childExecutionId?: string;
   /** ForEachItem `_items`: the child execution of each batch, by batch index. */
   children?: string[];
+  /** ForEachItem `_items` after a restart: batches whose new child execution is still to be started. */
+  restartBatches?: number[];
   /** Exit task: the state the execution must end in. */
   exit?: string;
   /** WorkingDirectory: the shared folder. */

@@ -1,7 +1,7 @@
 // Operations on existing executions (Kestra's ExecutionService): restart from the failed task
-// runs, resume a pause, replay from a task run into a new execution, change a task run's state.
-// Each loads the execution under this instance's lease, edits it, persists in one transaction
-// and lets the executor take it from there.
+// runs (and the failed child executions of Subflow/ForEachItem), resume a pause, replay from a
+// task run into a new execution, change a task run's state. Each loads the execution under this
+// instance's lease, edits it, persists in one transaction and lets the executor take it from there.
 import type { InStatement } from "@libsql/client";
 import { findTask } from "../../plugins/index.ts";
 import type { ExecState } from "../engine/executor.ts";
@@ -10,7 +10,7 @@ import { isFailure, isTerminal, normaliseState, withState } from "../engine/stat
 import { taskById } from "../engine/tree.ts";
 import { resolveInputs } from "../flow/index.ts";
 import type { Db } from "../store/db.ts";
-import { deleteTaskRunsStmt, persistEffects } from "../store/executions.ts";
+import { deleteTaskRunsStmt, loadExecution, persistEffects } from "../store/executions.ts";
 import type { NewExecution } from "./service.ts";
 
 export interface OperationDeps {
@@ -85,25 +85,78 @@ export function createOperations(deps: OperationDeps) {
     ex.killRequested = false;
   }
 
+  async function restart(id: string): Promise<Execution> {
+    const state = await open(id);
+    const ex = state.execution;
+    if (!isTerminal(ex.state) && ex.state !== "PAUSED") throw new OperationError(409, `Execution '${id}' is ${ex.state}: only a finished or paused execution can be restarted`);
+    const failed = state.runs.filter((r) => isFailure(r.state) && !state.runs.some((c) => c.parentTaskRunId === r.id && isFailure(c.state)));
+    if (!failed.length) throw new OperationError(422, "No task found to restart execution from!");
+    // Error handlers and finally/afterExecution branches run again after the retry.
+    const dropped = new Set(state.runs.filter((r) => r.section !== "main").map((r) => r.id));
+    const dropDescendants = (rid: string) => {
+      for (const r of state.runs) if (r.parentTaskRunId === rid && !dropped.has(r.id)) (dropped.add(r.id), dropDescendants(r.id));
+    };
+    for (const rid of [...dropped]) dropDescendants(rid);
+    const reopened = failed.filter((r) => !dropped.has(r.id));
+    // Children first, before this execution changes: one that ends at once then finds its
+    // parent still finished (and ignored), not half-restarted.
+    const edits: (() => void)[] = [];
+    for (const r of reopened) edits.push(await restartChildren(state, r));
+    state.runs = state.runs.filter((r) => !dropped.has(r.id));
+    const changed = new Set<TaskRun>();
+    for (const r of reopened) reopen(state, r, changed);
+    for (const edit of edits) edit();
+    restartExecution(ex);
+    return save(state, changed, dropped.size ? [deleteTaskRunsStmt([...dropped])] : []);
+  }
+
+  /**
+   * A Subflow or ForEachItem `_items` run about to be restarted, and its child executions
+   * (Kestra's restartBehavior). RETRY_FAILED, the default: a failed child is restarted in place
+   * and one that succeeded is left alone; a batch whose child never started (its flow was
+   * missing, say) or has no task to restart from gets a new child execution. NEW_EXECUTION: the
+   * run is decided again, a new child for every batch. Returns the edit of the run, applied
+   * with the rest of the restart.
+   */
+  async function restartChildren(state: ExecState, run: TaskRun): Promise<() => void> {
+    const task = taskById(state.flow, run.taskId);
+    const def = findTask(task.type);
+    const special = def?.kind === "flowable" ? def.special : undefined;
+    const plan = run.plan;
+    if (special !== "subflow" && special !== "forEachItem") return () => {};
+    // Without a plan the run is decided again anyway (new children).
+    if (!plan || task.restartBehavior === "NEW_EXECUTION") return () => (run.plan = null);
+    const ids = special === "subflow" ? [plan.childExecutionId].filter((c) => c !== undefined) : plan.children ?? [];
+    const fresh: number[] = [];
+    for (const [i, cid] of ids.entries()) {
+      const child = await loadExecution(deps.db, cid);
+      if (child && !isFailure(child.state)) continue;
+      // The service remembers the child's end; forgotten, the parent reads it again.
+      if (child) deps.forget(cid);
+      if (child && (await restartIfPossible(cid))) continue;
+      fresh.push(i);
+    }
+    return () => {
+      if (special === "subflow" && (fresh.length || !ids.length)) return void (run.plan = null);
+      const date = deps.now().toISOString();
+      run.attempts.push({ state: { current: "RUNNING", histories: [{ state: "RUNNING", date }] }, startDate: date });
+      if (fresh.length) run.plan = { ...plan, children: ids.map((c, i) => (fresh.includes(i) ? deps.newId() : c)), restartBatches: fresh };
+    };
+  }
+
+  /** Restart a child execution; false when it has no failed task to restart from. */
+  async function restartIfPossible(id: string): Promise<boolean> {
+    try {
+      await restart(id);
+      return true;
+    } catch (e) {
+      if (e instanceof OperationError && e.status === 422) return false;
+      throw e;
+    }
+  }
+
   return {
-    async restart(id: string): Promise<Execution> {
-      const state = await open(id);
-      const ex = state.execution;
-      if (!isTerminal(ex.state) && ex.state !== "PAUSED") throw new OperationError(409, `Execution '${id}' is ${ex.state}: only a finished or paused execution can be restarted`);
-      const failed = state.runs.filter((r) => isFailure(r.state) && !state.runs.some((c) => c.parentTaskRunId === r.id && isFailure(c.state)));
-      if (!failed.length) throw new OperationError(422, "No task found to restart execution from!");
-      // Error handlers and finally/afterExecution branches run again after the retry.
-      const dropped = new Set(state.runs.filter((r) => r.section !== "main").map((r) => r.id));
-      const dropDescendants = (rid: string) => {
-        for (const r of state.runs) if (r.parentTaskRunId === rid && !dropped.has(r.id)) (dropped.add(r.id), dropDescendants(r.id));
-      };
-      for (const rid of [...dropped]) dropDescendants(rid);
-      state.runs = state.runs.filter((r) => !dropped.has(r.id));
-      const changed = new Set<TaskRun>();
-      for (const r of failed) if (!dropped.has(r.id)) reopen(state, r, changed);
-      restartExecution(ex);
-      return save(state, changed, dropped.size ? [deleteTaskRunsStmt([...dropped])] : []);
-    },
+    restart,
 
     async resume(id: string, inputs: Record<string, unknown>): Promise<Execution> {
       const state = await open(id);

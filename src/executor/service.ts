@@ -592,7 +592,9 @@ export function createExecutionService(deps: ServiceDeps) {
   }
 
   function operations() {
-    return createOperations({ db: deps.db, now, newId, load, forget: (id) => cache.delete(id), kick, claim: own, create: (r, runs) => api.create(r, runs) });
+    // Forgetting also drops a child's remembered end: a restarted child is no longer finished.
+    const forget = (id: string) => (cache.delete(id), finished.delete(id));
+    return createOperations({ db: deps.db, now, newId, load, forget, kick, claim: own, create: (r, runs) => api.create(r, runs) });
   }
 
   // ---- timers and sweeps ---------------------------------------------------------------------
