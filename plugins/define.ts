@@ -74,8 +74,8 @@ export interface TaskContext {
   /** The flow's own namespace files, read-only (another namespace's cannot be named). */
   namespaceFiles?: NamespaceFileReader;
   kv: KvStore;
-  /** Render a template string (Kestra/Pebble expressions) in this task run's context. */
-  render(template: string): Promise<string>;
+  /** Render a template string (Kestra/Pebble expressions) in this task run's context, plus `extra` variables. */
+  render(template: string, extra?: Record<string, unknown>): Promise<string>;
   /** Render any value: strings rendered, arrays/objects rendered deeply. */
   renderDeep<T = unknown>(value: T): Promise<T>;
   /** The variables visible to expressions (flow, execution, inputs, outputs, ...). */
@@ -88,6 +88,8 @@ export interface TaskContext {
   runtime: RuntimeServices;
   /** Engine hooks for tasks that act on executions (Labels, Exit, Subflow...). */
   engine: EngineHooks;
+  /** Other executions' records (PurgeExecutions, PurgeLogs, Count, log.Fetch). */
+  records?: ExecutionRecords;
   now(): Date;
 }
 
@@ -144,6 +146,28 @@ export interface EngineHooks {
   resume?(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
   /** Enable or disable a flow's trigger (trigger.Toggle); throws when the flow or trigger is unknown. */
   toggleTrigger?(key: { namespace: string; flowId: string; triggerId: string }, enabled: boolean): Promise<void>;
+}
+
+/**
+ * Executions' records for the tasks that purge, count or read them. A flow reaches its own
+ * namespace and the ones below it (a flow in `system` reaches all); beyond, calls throw.
+ */
+export interface ExecutionRecords {
+  /** Finished executions created in [startDate, endDate) with what hangs off them. */
+  purge(r: {
+    namespace?: string; flowId?: string; startDate?: number; endDate: number; states?: string[];
+    purgeExecution: boolean; purgeLog: boolean; purgeMetric: boolean; purgeStorage: boolean; batchSize: number;
+  }): Promise<{ executionsCount: number; logsCount: number; metricsCount: number; storagesCount: number }>;
+  /** Log lines written in [startDate, endDate); returns how many went. */
+  purgeLogs(r: { namespace?: string; flowId?: string; executionId?: string; startDate?: number; endDate: number; levels?: string[] }): Promise<number>;
+  /** Executions per flow created in the range; each named flow has a line, 0 included. */
+  count(r: {
+    flows?: { namespace: string; flowId: string }[]; namespaces?: string[]; states?: string[]; startDate?: number; endDate?: number;
+  }): Promise<{ namespace: string; flowId: string; count: number }[]>;
+  /** An execution's log lines at `minLevel` and above (of some tasks only, when named). */
+  logs(executionId: string, minLevel: LogLevel, taskIds?: string[]): Promise<
+    { taskId: string | null; taskRunId: string | null; attempt: number | null; level: string; message: string; timestamp: number }[]
+  >;
 }
 
 /** Thrown to fail without retry. */

@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import { createFlowSource } from "./executor/flow-source.ts";
 import { createRenderer } from "./executor/render.ts";
 import { createExecutionService, type BaseContext } from "./executor/service.ts";
+import { executionRecords } from "./executor/records.ts";
 import { createLocalStorage, createTaskFileStore, namespaceFileReader, type StorageBackend } from "./files/index.ts";
 import { createDbStorage } from "./files/index.ts";
 import { collectLocalFiles, writeLocalFiles } from "./files/local-dir.ts";
@@ -113,6 +114,7 @@ export async function createTern(config: Config, env: Record<string, string | un
       kv,
       runtime,
       engine: { ...base.engine, toggleTrigger: (key, enabled) => toggleTrigger(db, flows, key, enabled) },
+      records: executionRecords(db, storage, base.execution.namespace),
     }),
   });
   return {

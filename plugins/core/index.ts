@@ -13,6 +13,7 @@ import localFiles from "./local-files.ts";
 import log from "./log.ts";
 import outputValues from "./output-values.ts";
 import parallel from "./parallel.ts";
+import { count, fetchLogs, purgeExecutions, purgeLogs } from "./records.ts";
 import resume from "./resume.ts";
 import returnTask from "./return.ts";
 import sequential from "./sequential.ts";
@@ -26,6 +27,7 @@ export const coreTasks: TaskDefinition[] = [
   log, returnTask, echo, sleep, fail, exit, outputValues, labels, localFiles,
   sequential, parallel, ifTask, switchTask, allowFailure, dag, forEach, eachSequential, eachParallel,
   subflow, pause, loopUntil, workingDirectory, stateSet, stateGet, stateDelete, forEachItem, resume, toggle,
+  purgeExecutions, purgeLogs, count, fetchLogs,
 ];
 
 /** Types the engine runs but no flow writes (ForEachItem's steps): found by type, not listed. */

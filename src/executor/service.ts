@@ -563,7 +563,7 @@ export function createExecutionService(deps: ServiceDeps) {
       taskRun: { id: run.id, taskId: run.taskId, value: run.value, attempt: run.attempts.length - 1, parentTaskRunId: run.parentTaskRunId },
       logger, signal, vars,
       workingDir: wdRun,
-      render: (t) => deps.renderer.render(t, vars),
+      render: (t, extra) => deps.renderer.render(t, extra ? { ...vars, ...extra } : vars),
       renderDeep: (v) => deps.renderer.renderDeep(v, vars),
       metric: () => {},
       engine: {

@@ -1,0 +1,49 @@
+// The ExecutionRecords a task context gets: purge, count and read other executions' records,
+// confined to the flow's own namespace and those below it. A flow in the `system` namespace
+// (Kestra's home of system flows: retention, alerting) reaches every namespace; saving a flow
+// there takes a grant on `system`, so a namespace editor cannot purge another team's history.
+import type { ExecutionRecords } from "../../plugins/define.ts";
+import type { StorageBackend } from "../files/backend.ts";
+import type { Db } from "../store/db.ts";
+import { loadExecution } from "../store/executions.ts";
+import { countExecutions, fetchLogs, purgeExecutions, purgeLogs } from "../store/retention.ts";
+
+export const SYSTEM_NAMESPACE = "system";
+
+/** Whether a flow in `from` may act on the records of namespace `target` (undefined: all). */
+export function reaches(from: string, target: string | undefined): boolean {
+  if (from === SYSTEM_NAMESPACE) return true;
+  return target !== undefined && (target === from || target.startsWith(`${from}.`));
+}
+
+export function executionRecords(db: Db, storage: StorageBackend, from: string): ExecutionRecords {
+  const check = (target: string | undefined, what: string) => {
+    if (reaches(from, target)) return;
+    throw new Error(
+      `${what} ${target === undefined ? "every namespace" : `namespace '${target}'`} is out of reach of a flow in '${from}': ` +
+        `a flow acts on its own namespace and those below it (set \`namespace\`), or runs in the '${SYSTEM_NAMESPACE}' namespace`,
+    );
+  };
+  return {
+    purge(r) {
+      check(r.namespace, "purging");
+      return purgeExecutions(db, storage, r);
+    },
+    purgeLogs(r) {
+      check(r.namespace, "purging logs of");
+      return purgeLogs(db, r);
+    },
+    count(r) {
+      if (!r.flows?.length && !r.namespaces?.length) check(undefined, "counting executions of");
+      for (const f of r.flows ?? []) check(f.namespace, "counting executions of");
+      for (const ns of r.namespaces ?? []) check(ns, "counting executions of");
+      return countExecutions(db, r);
+    },
+    async logs(executionId, minLevel, taskIds) {
+      const ex = await loadExecution(db, executionId);
+      if (!ex) throw new Error(`execution '${executionId}' not found`);
+      check(ex.namespace, "reading logs of");
+      return fetchLogs(db, executionId, minLevel, taskIds);
+    },
+  };
+}
