@@ -32,12 +32,29 @@ export interface FileStore {
   delete(uri: string): Promise<boolean>;
   /** A local filesystem path holding the file's content (downloaded if needed). */
   localPath(uri: string): Promise<string>;
+  /** Every URI of the current execution (inputs, task outputs, trigger files), e.g. to purge them. */
+  listExecution?(): Promise<string[]>;
 }
 
 export interface NamespaceFileReader {
   /** Every file, as a path relative to the namespace root (`lib/helper.py`), sorted. */
   list(): Promise<string[]>;
   get(path: string): Promise<Uint8Array>;
+  /**
+   * The files of the flow's namespace or of a namespace below it, to read and write (the
+   * namespace.* tasks); any other namespace throws, as the flow's author may not act there.
+   */
+  of?(namespace: string): NamespaceFileStore;
+}
+
+/** One namespace's files; paths are relative to its root (`lib/helper.py`; a leading `/` is allowed). */
+export interface NamespaceFileStore {
+  readonly namespace: string;
+  list(): Promise<string[]>;
+  get(path: string): Promise<Uint8Array>;
+  exists(path: string): Promise<boolean>;
+  put(path: string, data: Uint8Array | string | ReadableStream<Uint8Array>): Promise<void>;
+  delete(path: string): Promise<boolean>;
 }
 
 export interface KvStore {
@@ -164,6 +181,8 @@ export interface ExecutionRecords {
   count(r: {
     flows?: { namespace: string; flowId: string }[]; namespaces?: string[]; states?: string[]; startDate?: number; endDate?: number;
   }): Promise<{ namespace: string; flowId: string; count: number }[]>;
+  /** KV entries of namespaces (globs on namespace and key; expired ones only by default); returns how many went. */
+  purgeKv(r: { namespaces?: string[]; includeChildNamespaces: boolean; namespacePattern?: string; keyPattern?: string; expiredOnly: boolean }): Promise<number>;
   /** An execution's log lines at `minLevel` and above (of some tasks only, when named). */
   logs(executionId: string, minLevel: LogLevel, taskIds?: string[]): Promise<
     { taskId: string | null; taskRunId: string | null; attempt: number | null; level: string; message: string; timestamp: number }[]

@@ -176,3 +176,63 @@ test("log.Fetch writes an execution's lines at a level and above to a file", asy
   expect(other.execution.state).toBe("FAILED");
   expect(other.logsOf("fetch").join("\n")).toContain("namespace 'fetch.ns' is out of reach of a flow in 'elsewhere'");
 });
+
+test("Assert passes when every condition is truthy, and names each failed one", async () => {
+  const ok = await e.run(flow("assert.ns", "passes", `  - id: check
+    type: io.kestra.plugin.core.execution.Assert
+    conditions:
+      - "{{ 1 + 1 == 2 }}"
+      - "{{ flow.id }}"
+`));
+  expect(ok.execution.state).toBe("SUCCESS");
+  const bad = await e.run(flow("assert.ns", "fails", `  - id: check
+    type: io.kestra.plugin.core.execution.Assert
+    errorMessage: arithmetic is broken
+    conditions:
+      - "{{ 1 + 1 == 3 }}"
+      - "{{ 2 > 1 }}"
+      - "{{ null }}"
+`));
+  expect(bad.execution.state).toBe("FAILED");
+  const lines = bad.logsOf("check").join("\n");
+  expect(lines).toContain("Assertion `{{ 1 + 1 == 3 }}` failed!");
+  expect(lines).toContain("Assertion `{{ null }}` failed!");
+  expect(lines).not.toContain("{{ 2 > 1 }}");
+  expect(lines).toContain("2 assertions failed!\narithmetic is broken");
+});
+
+test("PurgeKV deletes expired keys by default, by pattern when asked, within the flow's reach", async () => {
+  const setKeys = (ns: string) => e.run(flow(ns, "setter", `  - id: stale
+    type: io.kestra.plugin.core.kv.Set
+    key: stale
+    value: old
+    ttl: PT0.001S
+  - id: fresh
+    type: io.kestra.plugin.core.kv.Set
+    key: tmp_fresh
+    value: new
+  - id: keep
+    type: io.kestra.plugin.core.kv.Set
+    key: keep
+    value: kept
+`));
+  for (const ns of ["kv.team", "kv.team.sub", "kv.other"]) expect((await setKeys(ns)).execution.state).toBe("SUCCESS");
+  await Bun.sleep(20);
+  const purgeKv = (props: string) => e.run(flow("kv.team", `purge_kv_${Math.random().toString(36).slice(2, 8)}`, `  - id: p
+    type: io.kestra.plugin.core.kv.PurgeKV
+${props}`));
+  const keys = async (ns: string) => (await e.tern.db.$client.execute({ sql: "SELECT key FROM kv WHERE namespace = ? ORDER BY key", args: [ns] })).rows.map((r) => r.key);
+  expect((await purgeKv("    namespaces: [kv.team]")).run("p").outputs).toEqual({ size: 2 });
+  expect(await keys("kv.team")).toEqual(["keep", "tmp_fresh"]);
+  expect(await keys("kv.team.sub")).toEqual(["keep", "tmp_fresh"]);
+  expect(await keys("kv.other")).toEqual(["keep", "stale", "tmp_fresh"]);
+  expect((await purgeKv("    namespaces: [kv.team]\n    includeChildNamespaces: false\n    expiredOnly: false\n    keyPattern: \"tmp_*\"")).run("p").outputs).toEqual({ size: 1 });
+  expect(await keys("kv.team")).toEqual(["keep"]);
+  expect(await keys("kv.team.sub")).toEqual(["keep", "tmp_fresh"]);
+  for (const props of ["    namespaces: [kv.other]", "    namespacePattern: \"kv.*\""]) {
+    const o = await purgeKv(props);
+    expect(o.execution.state).toBe("FAILED");
+    expect(o.logsOf("p").join("\n")).toContain("out of reach of a flow in 'kv.team'");
+  }
+  expect(await keys("kv.other")).toEqual(["keep", "stale", "tmp_fresh"]);
+});

@@ -1,5 +1,6 @@
 import type { TaskDefinition } from "../define.ts";
 import allowFailure from "./allow-failure.ts";
+import assert from "./assert.ts";
 import dag from "./dag.ts";
 import echo from "./echo.ts";
 import exit from "./exit.ts";
@@ -24,7 +25,7 @@ import { stateDelete, stateGet, stateSet } from "./state.ts";
 import toggle from "./toggle.ts";
 
 export const coreTasks: TaskDefinition[] = [
-  log, returnTask, echo, sleep, fail, exit, outputValues, labels, localFiles,
+  log, returnTask, echo, sleep, fail, assert, exit, outputValues, labels, localFiles,
   sequential, parallel, ifTask, switchTask, allowFailure, dag, forEach, eachSequential, eachParallel,
   subflow, pause, loopUntil, workingDirectory, stateSet, stateGet, stateDelete, forEachItem, resume, toggle,
   purgeExecutions, purgeLogs, count, fetchLogs,

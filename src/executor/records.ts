@@ -6,7 +6,8 @@ import type { ExecutionRecords } from "../../plugins/define.ts";
 import type { StorageBackend } from "../files/backend.ts";
 import type { Db } from "../store/db.ts";
 import { loadExecution } from "../store/executions.ts";
-import { countExecutions, fetchLogs, purgeExecutions, purgeLogs } from "../store/retention.ts";
+import { countExecutions, fetchLogs, purgeExecutions, purgeKv, purgeLogs } from "../store/retention.ts";
+import { globToRegExp } from "../files/glob.ts";
 
 export const SYSTEM_NAMESPACE = "system";
 
@@ -38,6 +39,15 @@ export function executionRecords(db: Db, storage: StorageBackend, from: string):
       for (const f of r.flows ?? []) check(f.namespace, "counting executions of");
       for (const ns of r.namespaces ?? []) check(ns, "counting executions of");
       return countExecutions(db, r);
+    },
+    purgeKv(r) {
+      if (!r.namespaces?.length) check(undefined, "purging the KV store of");
+      for (const ns of r.namespaces ?? []) check(ns, "purging the KV store of");
+      const glob = (g?: string) => (g === undefined ? undefined : (s: string) => globToRegExp(g).test(s));
+      return purgeKv(db, {
+        namespaces: r.namespaces?.length ? r.namespaces : undefined, includeChildren: r.includeChildNamespaces,
+        namespaceMatch: glob(r.namespacePattern), keyMatch: glob(r.keyPattern), expiredOnly: r.expiredOnly, now: Date.now(),
+      });
     },
     async logs(executionId, minLevel, taskIds) {
       const ex = await loadExecution(db, executionId);

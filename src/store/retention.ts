@@ -146,6 +146,36 @@ export async function countExecutions(db: Db, r: CountRequest): Promise<{ namesp
   return r.flows.map((f) => byKey.get(key(f)) ?? { namespace: f.namespace, flowId: f.flowId, count: 0 });
 }
 
+export interface KvPurgeRequest {
+  /** Namespaces (with their children when `includeChildren`); undefined: all. */
+  namespaces?: string[];
+  includeChildren: boolean;
+  /** Further conditions on the namespace and the key (globs, already compiled). */
+  namespaceMatch?: (ns: string) => boolean;
+  keyMatch?: (key: string) => boolean;
+  /** Only keys whose TTL has passed. */
+  expiredOnly: boolean;
+  now: number;
+}
+
+/** Delete KV entries (Kestra's PurgeKV); returns how many went. */
+export async function purgeKv(db: Db, r: KvPurgeRequest): Promise<number> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (r.namespaces) {
+    if (r.includeChildren) withinPrefixes(r.namespaces, where, args);
+    else where.push(`namespace IN (${r.namespaces.map(() => "?").join(",") || "NULL"})`), args.push(...r.namespaces);
+  }
+  if (r.expiredOnly) where.push("expires_at IS NOT NULL AND expires_at <= ?"), args.push(r.now);
+  const rs = await db.$client.execute({ sql: `SELECT namespace, key FROM kv ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`, args });
+  const doomed = rs.rows
+    .map((x) => ({ namespace: String(x.namespace), key: String(x.key) }))
+    .filter((x) => (r.namespaceMatch?.(x.namespace) ?? true) && (r.keyMatch?.(x.key) ?? true));
+  if (!doomed.length) return 0;
+  const done = await db.$client.batch(doomed.map((x) => ({ sql: "DELETE FROM kv WHERE namespace = ? AND key = ?", args: [x.namespace, x.key] })), "write");
+  return done.reduce((n, d) => n + d.rowsAffected, 0);
+}
+
 /** An execution's log lines at `minLevel` and above, of some tasks only when named. */
 export async function fetchLogs(db: Db, executionId: string, minLevel: Level, taskIds?: string[]): Promise<StoredLog[]> {
   const lines = await executionLogs(db, executionId, { minLevel });
