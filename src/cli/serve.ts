@@ -46,8 +46,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     await tern.close();
     return 2;
   }
-  // The embedded file's log is copied back into the database by a thread of its own.
-  const checkpointer = await startCheckpointer(tern.db, config.databaseUrl ?? databaseUrlFor(config.dataDir));
+  // The embedded file's log is copied back into the database by a thread of its own (started
+  // beside the rest: until it runs, the main connection checkpoints as SQLite does by default).
+  const checkpointer = startCheckpointer(tern.db, config.databaseUrl ?? databaseUrlFor(config.dataDir));
   const fresh = (await listFlows(tern.db)).length === 0;
   if (config.flowsDir) await loadFlowFiles(tern, config.flowsDir);
   if (fresh && isDir(EXAMPLES)) await loadFlowFiles(tern, EXAMPLES);
@@ -101,7 +102,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     try {
       await scheduler.stop();
       await tern.service.stop(graceMs);
-      await checkpointer?.stop();
+      await (await checkpointer)?.stop();
       await tern.close();
     } finally {
       process.exit(0);
