@@ -3,12 +3,13 @@ import type { TaskDefinition } from "./define.ts";
 import { coreInternalTasks, coreTasks } from "./core/index.ts";
 import { httpTasks } from "./http/index.ts";
 import { kvTasks } from "./kv/index.ts";
+import { namespaceTasks } from "./namespace/index.ts";
 import { notificationTasks } from "./notifications/index.ts";
 import { scriptTasks } from "./scripts/index.ts";
 import { sqlTasks } from "./sql/index.ts";
 import { storageTasks } from "./storage/index.ts";
 
-export const allTasks: TaskDefinition[] = [...coreTasks, ...kvTasks, ...httpTasks, ...scriptTasks, ...notificationTasks, ...sqlTasks, ...storageTasks];
+export const allTasks: TaskDefinition[] = [...coreTasks, ...kvTasks, ...httpTasks, ...scriptTasks, ...notificationTasks, ...sqlTasks, ...storageTasks, ...namespaceTasks];
 
 const byType = new Map<string, TaskDefinition>();
 for (const def of allTasks) {

@@ -2,7 +2,7 @@
 // files, one subflow execution runs per batch, and the `_split`/`_items`/`_merge` task runs
 // look as in Kestra (ForEachItemCaseTest).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { parseBytes, readLines, splitRows } from "../plugins/core/for-each-item-steps.ts";
+import { parseBytes, readLines, splitRows } from "../src/files/split.ts";
 import { putInputFile } from "../src/files/index.ts";
 import { parseFlow } from "../src/flow/index.ts";
 import { loadExecution } from "../src/store/executions.ts";
@@ -251,7 +251,7 @@ describe("batch splitting (Kestra's StorageService.split)", () => {
     expect(splitRows(["aaaa", "bb", "cc", "d"], { bytes: "5" })).toEqual(["aaaa\n", "bb\ncc\n", "d\n"]);
     expect(splitRows(["x:1", "y:2", "x:3", "none"], { regexPattern: "^(\\w):" })).toEqual(["x:1\nx:3\n", "y:2\n"]);
     expect(splitRows(["a", "b"], { rows: 2, separator: ";" })).toEqual(["a;b;"]);
-    expect(() => splitRows(ten, { rows: 0 })).toThrow("batch.rows must be a positive integer");
+    expect(() => splitRows(ten, { rows: 0 }, "batch.")).toThrow("batch.rows must be a positive integer");
     expect(parseBytes("10KB")).toBe(10240);
     expect(parseBytes("2mb")).toBe(2 * 1024 * 1024);
     expect(() => parseBytes("ten")).toThrow("Invalid size with value 'ten'");

@@ -30,7 +30,8 @@ export async function collectLocalFiles(store: FileStore, dir: string, globs: st
   return out;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+/** Every regular file under `dir` (absolute paths); symlinks are neither listed nor followed. */
+export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const p = join(dir, e.name);

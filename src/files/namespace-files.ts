@@ -1,6 +1,7 @@
 // Namespace Files (Kestra's `kestra:///{ns as path}/_files/{path}`): files that belong to a
 // namespace rather than to an execution, uploaded through the API and copied into script
 // tasks' working directories. Paths are confined by uri.ts's checks like every other access.
+import { NonRetriableError, type NamespaceFileStore } from "../../plugins/define.ts";
 import type { Bytes, StorageBackend } from "./backend.ts";
 import { checkFileName, namespacePath, StoragePathError } from "./uri.ts";
 
@@ -13,6 +14,7 @@ export interface NamespaceFileEntry {
 export interface NamespaceFiles {
   put(path: string, data: Bytes): Promise<number>;
   get(path: string): Promise<Uint8Array>;
+  exists(path: string): Promise<boolean>;
   stream(path: string): Promise<ReadableStream<Uint8Array>>;
   /** The entries directly inside a folder ("/" is the root); undefined when it holds nothing. */
   directory(path: string): Promise<NamespaceFileEntry[] | undefined>;
@@ -22,11 +24,34 @@ export interface NamespaceFiles {
   delete(path: string): Promise<number>;
 }
 
-/** What a task run gets (plugins/define.ts NamespaceFileReader): its own namespace, read-only. */
+/**
+ * What a task run gets (plugins/define.ts NamespaceFileReader): its own namespace's files to
+ * read, and `of(ns)` for the namespace.* tasks.
+ */
 export function namespaceFileReader(backend: StorageBackend, namespace: string) {
   let files: NamespaceFiles | undefined;
   const get = () => (files ??= createNamespaceFiles(backend, namespace));
-  return { list: () => get().listAll(), get: (path: string) => get().get(path) };
+  return { list: () => get().listAll(), get: (path: string) => get().get(path), of: (target: string) => taskNamespaceFiles(backend, namespace, target) };
+}
+
+/**
+ * The files of namespace `target` for a task of a flow in `own`. Only `own` and the namespaces
+ * below it (`own.sub`) are allowed: Tern grants permissions per namespace, and whoever may edit
+ * a flow in `own` must not reach a sibling's or a parent's files through a task.
+ */
+export function taskNamespaceFiles(backend: StorageBackend, own: string, target: string): NamespaceFileStore {
+  if (target !== own && !target.startsWith(`${own}.`)) {
+    throw new NonRetriableError(`namespace "${target}" is not allowed: a flow of ${own} may only use the namespace files of ${own} and of the namespaces below it`);
+  }
+  const files = createNamespaceFiles(backend, target);
+  return {
+    namespace: target,
+    list: () => files.listAll(),
+    get: (path) => files.get(path),
+    exists: (path) => files.exists(path),
+    put: async (path, data) => void (await files.put(path, data)),
+    delete: async (path) => (await files.delete(path)) > 0,
+  };
 }
 
 const NAMESPACE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -58,6 +83,7 @@ export function createNamespaceFiles(backend: StorageBackend, namespace: string)
   return {
     put: (path, data) => backend.put(abs(path), data),
     get: (path) => backend.get(abs(path)),
+    exists: (path) => backend.exists(abs(path)),
     stream: (path) => backend.stream(abs(path)),
     async directory(path) {
       const { dir, files } = await under(path);
