@@ -52,6 +52,10 @@ describe("DownloadFiles", () => {
       expect(o.execution.state).toBe("FAILED");
       expect(o.logsOf("dl").join("\n")).toContain(`namespace "${ns}" is not allowed: a flow of company.team may only use the namespace files of company.team and of the namespaces below it`);
     }
+    // A flow in `system` reaches every namespace (src/flow/reach.ts), as for the purge tasks.
+    const sys = await run(`  - id: dl\n    type: io.kestra.plugin.core.namespace.DownloadFiles\n    namespace: company.other\n    files: "**"\n`, "system");
+    expect(sys.execution.state).toBe("SUCCESS");
+    expect(Object.keys(sys.run("dl").outputs!.files as object)).toEqual(["/secret.txt"]);
   });
 });
 

@@ -1,21 +1,12 @@
-// The ExecutionRecords a task context gets: purge, count and read other executions' records,
-// confined to the flow's own namespace and those below it. A flow in the `system` namespace
-// (Kestra's home of system flows: retention, alerting) reaches every namespace; saving a flow
-// there takes a grant on `system`, so a namespace editor cannot purge another team's history.
+// The ExecutionRecords a task context gets: purge, count and read other executions' records
+// (and the KV store), within the flow's reach (src/flow/reach.ts).
 import type { ExecutionRecords } from "../../plugins/define.ts";
 import type { StorageBackend } from "../files/backend.ts";
 import type { Db } from "../store/db.ts";
 import { loadExecution } from "../store/executions.ts";
 import { countExecutions, fetchLogs, purgeExecutions, purgeKv, purgeLogs } from "../store/retention.ts";
 import { globToRegExp } from "../files/glob.ts";
-
-export const SYSTEM_NAMESPACE = "system";
-
-/** Whether a flow in `from` may act on the records of namespace `target` (undefined: all). */
-export function reaches(from: string, target: string | undefined): boolean {
-  if (from === SYSTEM_NAMESPACE) return true;
-  return target !== undefined && (target === from || target.startsWith(`${from}.`));
-}
+import { reaches, SYSTEM_NAMESPACE } from "../flow/reach.ts";
 
 export function executionRecords(db: Db, storage: StorageBackend, from: string): ExecutionRecords {
   const check = (target: string | undefined, what: string) => {

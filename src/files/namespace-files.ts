@@ -4,6 +4,7 @@
 import { NonRetriableError, type NamespaceFileStore } from "../../plugins/define.ts";
 import type { Bytes, StorageBackend } from "./backend.ts";
 import { checkFileName, namespacePath, StoragePathError } from "./uri.ts";
+import { reaches, SYSTEM_NAMESPACE } from "../flow/reach.ts";
 
 export interface NamespaceFileEntry {
   fileName: string;
@@ -35,13 +36,16 @@ export function namespaceFileReader(backend: StorageBackend, namespace: string) 
 }
 
 /**
- * The files of namespace `target` for a task of a flow in `own`. Only `own` and the namespaces
- * below it (`own.sub`) are allowed: Tern grants permissions per namespace, and whoever may edit
- * a flow in `own` must not reach a sibling's or a parent's files through a task.
+ * The files of namespace `target` for a task of a flow in `own`: within the flow's reach (`own`
+ * and the namespaces below it; any from `system`, see src/flow/reach.ts). Tern grants
+ * permissions per namespace: whoever may edit a flow in `own` must not reach a sibling's or a
+ * parent's files through a task.
  */
 export function taskNamespaceFiles(backend: StorageBackend, own: string, target: string): NamespaceFileStore {
-  if (target !== own && !target.startsWith(`${own}.`)) {
-    throw new NonRetriableError(`namespace "${target}" is not allowed: a flow of ${own} may only use the namespace files of ${own} and of the namespaces below it`);
+  if (!reaches(own, target)) {
+    throw new NonRetriableError(
+      `namespace "${target}" is not allowed: a flow of ${own} may only use the namespace files of ${own} and of the namespaces below it (a flow in ${SYSTEM_NAMESPACE}, of any)`,
+    );
   }
   const files = createNamespaceFiles(backend, target);
   return {
