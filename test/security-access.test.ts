@@ -64,6 +64,10 @@ describe("every route × every role", () => {
   test("the route table is the one the app serves, and every route declares its access", () => {
     expect(routes.length).toBeGreaterThanOrEqual(40);
     for (const r of routes) expect(r.access.role === "public" || ROLES.includes(r.access.role as Role)).toBe(true);
+    // Users and their tokens: admins on every namespace only (a scoped admin must not mint a global one).
+    const accounts = routes.filter((r) => r.path.startsWith("/api/v1/users"));
+    expect(accounts.length).toBe(9);
+    for (const r of accounts) expect({ route: `${r.method} ${r.path}`, access: r.access }).toMatchObject({ route: `${r.method} ${r.path}`, access: { role: "admin", ns: "global" } });
   });
 
   test("without credentials every non-public route is 401 with a JSON message", async () => {

@@ -1,4 +1,4 @@
-// Who is signed in (with the sign-out button) and the admin's audit link, under the navigation;
+// Who is signed in (with the sign-out button) and the admin's audit and users links, under the navigation;
 // the CSRF meta tag htmx requests echo (views/static/app.js). Read from the request context.
 import { useContext } from "hono/jsx";
 import { RequestContext } from "hono/jsx-renderer";
@@ -18,6 +18,7 @@ export function SessionBar() {
   return (
     <div class="session">
       {allows(p, "admin") && <a href="/ui/audit">Audit log</a>}
+      {allows(p, "admin") && <a href="/ui/admin/users">Users and tokens</a>}
       {p.kind === "user" && (
         <form method="post" action="/logout" class="inline">
           <Csrf />

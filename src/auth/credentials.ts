@@ -3,7 +3,7 @@
 // copy of the database hands out no working credential.
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../store/db.ts";
-import { credentialsVersion, findTokenByHash, findUser, grantsOf, hasCredentials, sessionUser, touchToken, type UserRow } from "../store/auth.ts";
+import { credentialsVersion, findTokenByHash, findUser, grantsOf, hasCredentials, sessionUser, touchToken, userVersion, type UserRow } from "../store/auth.ts";
 import { isRole, normalizePrefix, type Grant, type Principal } from "./roles.ts";
 
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -30,8 +30,9 @@ export function createCredentials(db: Db, passwords: PasswordCheck, now: () => n
   let notYetUntil = 0;
   let notYetVersion = -1;
   // Basic auth on every API call would run argon2 each time: a successful check is
-  // remembered for a minute under the SHA-256 of the header.
-  const basicCache = new Map<string, { p: Principal; until: number }>();
+  // remembered for a minute under the SHA-256 of the header, and forgotten as soon as this
+  // process changes that user (a disabled user's password stops working at once).
+  const basicCache = new Map<string, { p: Principal; until: number; version: number }>();
 
   return {
     async configured(): Promise<boolean> {
@@ -44,9 +45,13 @@ export function createCredentials(db: Db, passwords: PasswordCheck, now: () => n
 
     async token(raw: string): Promise<Principal | undefined> {
       const row = await findTokenByHash(db, sha256(raw));
-      if (!row) return undefined;
+      // A user's token acts with the user's grants as they are now (a demotion applies to it
+      // at once) and not at all while the user is disabled; a token of its own (`tern token
+      // create`) has grants of its own.
+      if (!row || row.ownerDisabled) return undefined;
       void touchToken(db, row.id, now()).catch(() => {});
-      return { kind: "token", id: row.id, name: row.name, grants: await grants(db, `token:${row.id}`) };
+      const subject = row.ownerDisabled === false ? `user:${row.userId}` : `token:${row.id}`;
+      return { kind: "token", id: row.id, name: row.name, grants: await grants(db, subject) };
     },
 
     async password(username: string, plain: string): Promise<Principal | undefined> {
@@ -62,18 +67,20 @@ export function createCredentials(db: Db, passwords: PasswordCheck, now: () => n
     /** A Basic credential verified within the last minute (no argon2 run, no rate limit). */
     basicCached(header: string): Principal | undefined {
       const hit = basicCache.get(sha256(header));
-      return hit && hit.until > now() ? hit.p : undefined;
+      return hit && hit.until > now() && hit.version === userVersion(hit.p.id) ? hit.p : undefined;
     },
 
     async basic(header: string): Promise<Principal | undefined> {
       const key = sha256(header);
+      const before = credentialsVersion;
       const decoded = Buffer.from(header, "base64").toString("utf8");
       const i = decoded.indexOf(":");
       if (i < 1) return undefined;
       const p = await this.password(decoded.slice(0, i), decoded.slice(i + 1));
-      if (p) {
+      // Not remembered when anything changed during the check: it may have read the user before.
+      if (p && credentialsVersion === before) {
         if (basicCache.size > 1000) basicCache.clear();
-        basicCache.set(key, { p, until: now() + 60_000 });
+        basicCache.set(key, { p, until: now() + 60_000, version: userVersion(p.id) });
       }
       return p;
     },

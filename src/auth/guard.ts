@@ -151,13 +151,13 @@ export function createAuth(deps: AuthDeps) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-/** The id (and namespace) of what a route created or changed, from its JSON answer. */
+/** The id (and namespace, name, role…) of what a route created or changed, from its JSON answer (never a secret). */
 async function auditDetail(res: Response): Promise<Record<string, string> | undefined> {
   if (!(res.headers.get("content-type") ?? "").includes("json")) return undefined;
   try {
     const body = (await res.clone().json()) as Record<string, unknown>;
     const out: Record<string, string> = {};
-    for (const k of ["id", "namespace", "flowId", "state"]) if (typeof body[k] === "string") out[k] = body[k] as string;
+    for (const k of ["id", "namespace", "flowId", "state", "username", "name", "role"]) if (typeof body[k] === "string") out[k] = body[k] as string;
     if (body.state && typeof body.state === "object" && typeof (body.state as { current?: unknown }).current === "string") out.state = (body.state as { current: string }).current;
     return out;
   } catch {

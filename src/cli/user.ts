@@ -1,15 +1,15 @@
-// `tern user add|list|grant|passwd|delete` and `tern token create|list|delete`: accounts
+// `tern user add|list|grant|passwd|disable|enable|delete` and `tern token create|list|delete`: accounts
 // for the dashboard and the API. Passwords come from stdin; a token is printed once.
 import { parseArgs } from "node:util";
-import { addUser, createToken, grantUser, removeTokens, removeUser, setPassword } from "../auth/accounts.ts";
-import { grantsOf, listTokens, listUsers } from "../store/auth.ts";
-import type { Db } from "../store/db.ts";
+import { addUser, createToken, grantUser, listAccounts, removeTokens, removeUser, setPassword, updateUser } from "../auth/accounts.ts";
+import { grantsOf, listTokens } from "../store/auth.ts";
 import { readStdin, withDb } from "./open-db.ts";
 
 const USAGE = `Usage:
   tern user add NAME --role admin|editor|operator|viewer [--namespace PREFIX]   password from stdin
   tern user grant NAME --role R [--namespace PREFIX]
   tern user passwd NAME                                                        password from stdin
+  tern user disable|enable NAME                                                disabling signs out and revokes its tokens
   tern user list
   tern user delete NAME
   tern token create NAME --role R [--namespace PREFIX]                         prints the token once
@@ -23,15 +23,14 @@ async function password(): Promise<string> {
   return readStdin();
 }
 
-const grantText = async (db: Db, subject: string) =>
-  (await grantsOf(db, subject)).map((g) => `${g.role}@${g.prefix}`).join(" ");
+const grantText = (grants: { role: string; prefix: string }[]) => grants.map((g) => `${g.role}@${g.prefix}`).join(" ");
 
 export async function userCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
   const [sub, name] = positionals;
   return withDb(values, async (db) => {
     if (sub === "list") {
-      for (const u of await listUsers(db)) console.log(`${u.username}\t${await grantText(db, `user:${u.id}`)}${u.disabled ? "\t(disabled)" : ""}`);
+      for (const u of await listAccounts(db)) console.log(`${u.username}\t${grantText(u.grants)}${u.disabled ? "\t(disabled)" : ""}`);
       return 0;
     }
     if (!name) return usage();
@@ -49,6 +48,10 @@ export async function userCommand(args: string[]): Promise<number> {
       await setPassword(db, name, await password());
       return 0;
     }
+    if (sub === "disable" || sub === "enable") {
+      await updateUser(db, name, { disabled: sub === "disable" });
+      return 0;
+    }
     if (sub === "delete") return (await removeUser(db, name)) ? 0 : (console.error(`tern user: no user ${name}`), 1);
     return usage();
   });
@@ -59,9 +62,12 @@ export async function tokenCommand(args: string[]): Promise<number> {
   const [sub, name] = positionals;
   return withDb(values, async (db) => {
     if (sub === "list") {
+      // A user's token (made over the API or the dashboard) acts with its user's grants.
+      const owners = new Map((await listAccounts(db)).map((u) => [u.id, u.username]));
       for (const t of await listTokens(db)) {
         const used = t.lastUsedAt ? new Date(t.lastUsedAt).toISOString() : "never used";
-        console.log(`${t.id}\t${t.name}\t${await grantText(db, `token:${t.id}`)}\t${used}`);
+        const owner = owners.get(t.userId);
+        console.log(`${t.id}\t${t.name}\t${owner ? `as user ${owner}` : grantText(await grantsOf(db, `token:${t.id}`))}\t${used}`);
       }
       return 0;
     }

@@ -7,6 +7,8 @@ import { browserProtection } from "../auth/csrf.ts";
 import { createAuth, type AuthDeps } from "../auth/guard.ts";
 import { mountLogin } from "../auth/login.tsx";
 import { uiGuard } from "../auth/ui-access.ts";
+import { userRoutes } from "../auth/users-api.ts";
+import { usersPage } from "../auth/users-page.tsx";
 import type { Tern } from "../main.ts";
 import { createKvStore } from "../store/kv.ts";
 import { executionOpRoutes } from "./api/execution-ops.ts";
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps) {
     ...namespaceFileRoutes(api),
     ...(deps.triggers ? triggerRoutes(deps.triggers) : []),
     ...auditRoutes(deps.tern.db),
+    ...userRoutes(deps.tern.db),
   ];
   // Every route's `access` is enforced by one guard (src/auth); webhooks authenticate by key.
   const auth = createAuth({ db: deps.tern.db, config: deps.tern.config, ...deps.auth });
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps) {
     mountLogin(app, auth);
     app.use("*", uiGuard(auth));
     mountAuditPage(app, deps.tern.db);
+    app.route("/", usersPage(deps.tern.db));
     deps.mountUi(app);
   }
   return Object.assign(app, { routeTable: routes });
