@@ -421,9 +421,19 @@ tasks:
     expect(o.run("r").outputs).toEqual({ value: "42 4.5 yes b 3 v 2024-02-29 deep none" });
   });
 
-  // Pebble keeps FLOAT inputs as Java doubles: `{{ 1.5 * 2 }}` renders "3.0". Our template
-  // engine works on JS numbers and renders "3" (src/template, outside the engine).
-  test.todo("FLOAT arithmetic renders like a Java double ({{ inputs.f * 2 }} with f=1.5 -> \"3.0\")");
+  test("FLOAT arithmetic renders like a Java double ({{ inputs.f * 2 }} with f=1.5 -> \"3.0\")", async () => {
+    const o = await e.run(flow("inputs-float", `
+inputs:
+  - id: f
+    type: FLOAT
+    defaults: 1.5
+tasks:
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ inputs.f * 2 }} {{ inputs.f + 0.5 }} {{ 10 / 4 }} {{ 10 / 4.0 }} {{ 'n=' ~ (2.0 * 3) }}"
+`));
+    expect(o.run("r").outputs).toEqual({ value: "3.0 2.0 2 2.5 n=6.0" });
+  });
 
   test("expression defaults are rendered (flow, earlier inputs, functions) and then typed", async () => {
     const src = flow("inputs-expr-defaults", `

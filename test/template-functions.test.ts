@@ -55,7 +55,7 @@ describe("data filters", () => {
     ["{{ 'str' | toJson }} {{ null | toJson }} {{ {'a': null} | toJson }} {{ {'a': null} | toJson(includeNulls=true) }}", '"str" null {} {"a":null}'],
     ["{{ inputs.obj.c | json }} {{ inputs.obj.c | toIon }}", '{"d":"x"} {"d":"x"}'],
     ["{{ inputs.obj | yaml }}", "a: 1\nb:\n  - 1\n  - 2\nc:\n  d: x\n"],
-    ["{{ '42' | number }} {{ '42.5' | number }} {{ '42' | number('INT') + 1 }} {{ '3.5' | number('FLOAT') * 2 }} {{ '0x1A' | number }}", "42 42.5 43 7 26"],
+    ["{{ '42' | number }} {{ '42.5' | number }} {{ '42' | number('INT') + 1 }} {{ '3.5' | number('FLOAT') * 2 }} {{ '0x1A' | number }}", "42 42.5 43 7.0 26"],
     ["{{ '9007199254740993' | number('LONG') }}", "9007199254740993"],
     ["{{ -3 | abs }} {{ 1234567.891 | numberFormat('#,##0.00') }} {{ 0.5 | numberFormat('0.#') }} {{ 2.5 | numberFormat('0') }} {{ 0.256 | numberFormat('#.#%') }}",
       "3 1,234,567.89 0.5 2 25.6%"],

@@ -58,10 +58,27 @@ describe("member access", () => {
   });
 });
 
+describe("Java doubles", () => {
+  // Pebble computes with Long and Double: a literal with a fraction, or any operand with one,
+  // makes a Double, which prints with its fraction even when whole.
+  test.each([
+    ["{{ 2.0 }} {{ -2.0 }} {{ 1.5 * 2 }} {{ 1.5 + 1.5 }} {{ 3 * 1.0 }} {{ 7 % 2.0 }}", "2.0 -2.0 3.0 3.0 3.0 1.0"],
+    ["{{ 10 / 4 }} {{ 10 / 4.0 }} {{ 2 + 3 }} {{ 1.25 }}", "2 2.5 5 1.25"],
+    ["{{ 'a' ~ 2.0 }} {{ 'a' + (1.5 * 2) }} {{ \"#{2.0}\" }}", "a2.0 a3.0 2.0"],
+    ["{{ 20000000.0 }} {{ 1234567.0 }}", "2.0E7 1234567.0"],
+    ["{{ 2.0 == 2 }} {{ 1.0 + 1 > 1 }} {{ 3.0 < 2 }} {{ 0.0 ? 'y' : 'n' }} {{ 1.0 ? 'y' : 'n' }}", "true true false n y"],
+    ["{% set x = 2.5 * 2 %}{{ x }} {{ x + 1 }} {{ x | className }} {{ 5 | className }}", "5.0 6.0 java.lang.Double java.lang.Integer"],
+    // Filters, functions and indexes see plain numbers; JSON writes numbers.
+    ["{{ (1.5 * 2) | number }} {{ range(1.0, 3) }} {{ [10, 20][1.0] }} {{ [1.0, 2] }}", "3 [1,2,3] 20 [1,2]"],
+  ])("%s", async (template, expected) => {
+    expect(await render(template)).toBe(expected);
+  });
+});
+
 describe("operators", () => {
   test.each([
     ["{{ 2 + 3 * 4 }} {{ (2 + 3) * 4 }}", "14 20"],
-    ["{{ 10 / 4 }} {{ 10 / 2.5 }} {{ 7 % 3 }} {{ 1.5 * 2 }}", "2 4 1 3"],
+    ["{{ 10 / 4 }} {{ 10 / 2.5 }} {{ 7 % 3 }} {{ 1.5 * 2 }}", "2 4.0 1 3.0"],
     ["{{ -inputs.n + 1 }}", "-2"],
     ["{{ 'a' + 1 }} {{ 'a' ~ 1 ~ true ~ null }}", "a1 a1true"],
     ["{{ flow.namespace ~ '.' ~ flow.id }}", "company.team.hello"],

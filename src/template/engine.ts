@@ -11,7 +11,7 @@ import { parseExpression } from "./parser";
 import { hasMarkup } from "./scan";
 import { RenderState } from "./state";
 import { registerTags, STATE } from "./tags";
-import type { Dict } from "./values";
+import { plain, type Dict } from "./values";
 
 const MAX_RENDERS = 100;
 const RAW_TAGS = /\{%-*\s*raw\s*-*%\}([\s\S]*?)\{%-*\s*endraw\s*-*%\}/g;
@@ -63,7 +63,7 @@ export function createTemplateEngine(options: { cacheSize?: number } = {}): Temp
         expressions.set(expression, node);
       }
       try {
-        return await evaluate(node, new RenderState(vars, services, renderString));
+        return plain(await evaluate(node, new RenderState(vars, services, renderString)));
       } catch (e) {
         throw locate(e, expression, 1);
       }

@@ -9,7 +9,7 @@ import { callMethod } from "./methods";
 import { arithmetic, contains, isIn, range } from "./operators";
 import { bindArgs, MISSING, type Scope } from "./scope";
 import { TESTS } from "./tests";
-import { compare, equals, isMap, isNumber, stringify, truthy } from "./values";
+import { compare, equals, isMap, isNumber, JavaDouble, plain, stringify, truthy } from "./values";
 
 export async function evaluate(node: Node, scope: Scope): Promise<unknown> {
   switch (node.k) {
@@ -42,7 +42,7 @@ export async function evaluate(node: Node, scope: Scope): Promise<unknown> {
     case "call":
       return call(node.name, node.args, scope);
     case "method": {
-      const obj = await evaluate(node.obj, scope);
+      const obj = plain(await evaluate(node.obj, scope));
       return callMethod(obj, node.name, await positional(node.args, scope), node.src);
     }
     case "filter":
@@ -53,6 +53,7 @@ export async function evaluate(node: Node, scope: Scope): Promise<unknown> {
       const v = await evaluate(node.arg, scope);
       if (node.op === "not") return !truthy(v);
       if (!isNumber(v)) throw new TemplateError(`unary '${node.op}' needs a number, got '${stringify(v)}'`);
+      if (v instanceof JavaDouble) return node.op === "-" ? new JavaDouble(-v.value) : v;
       return node.op === "-" ? -v : v;
     }
     case "binary":
@@ -64,6 +65,7 @@ export async function evaluate(node: Node, scope: Scope): Promise<unknown> {
 
 /** `obj.key` / `obj[key]`, strict: a missing key is an error, as is any key of null. */
 export function attribute(obj: unknown, key: unknown, src: string): unknown {
+  key = plain(key);
   if (Array.isArray(obj)) {
     const i = typeof key === "number" ? key : /^\d+$/.test(String(key)) ? Number(key) : NaN;
     if (i >= 0 && i < obj.length) return obj[i];
@@ -83,13 +85,14 @@ export function attribute(obj: unknown, key: unknown, src: string): unknown {
   throw new UndefinedError(src);
 }
 
+// Arguments of functions, filters, tests and methods: plain values (see JavaDouble).
 async function positional(args: Args, scope: Scope): Promise<unknown[]> {
-  return Promise.all(args.positional.map((n) => evaluate(n, scope)));
+  return Promise.all(args.positional.map(async (n) => plain(await evaluate(n, scope))));
 }
 
 async function named(args: Args, scope: Scope): Promise<[string, unknown][]> {
   const out: [string, unknown][] = [];
-  for (const [k, n] of args.named) out.push([k, await evaluate(n, scope)]);
+  for (const [k, n] of args.named) out.push([k, plain(await evaluate(n, scope))]);
   return out;
 }
 
@@ -106,6 +109,8 @@ async function filter(node: Extract<Node, { k: "filter" }>, scope: Scope): Promi
   let input: unknown;
   try {
     input = await evaluate(node.input, scope);
+    // className names the Java type, which is all a whole double still tells apart.
+    if (node.name !== "className") input = plain(input);
   } catch (e) {
     // Pebble lets `default` see an undefined input as null.
     if (node.name !== "default" || !(e instanceof UndefinedError)) throw e;
@@ -120,7 +125,7 @@ async function test(node: Extract<Node, { k: "test" }>, scope: Scope): Promise<b
   if (!t) throw new TemplateError(`Test [${node.name}] does not exist`);
   let value: unknown;
   try {
-    value = await evaluate(node.input, scope);
+    value = plain(await evaluate(node.input, scope));
   } catch (e) {
     if (!(e instanceof UndefinedError) || (node.name !== "defined" && node.name !== "null")) throw e;
     return node.negate !== (node.name === "null");

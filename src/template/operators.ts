@@ -1,7 +1,7 @@
 // Binary operators on values, after Pebble's OperatorUtils: Java integer arithmetic when both
 // sides are integers, `+` concatenates as soon as one side is a string, lists add/remove items.
 import { TemplateError } from "./errors";
-import { equals, isMap, isNumber, stringify } from "./values";
+import { double, equals, isMap, isNumber, JavaDouble, stringify } from "./values";
 
 export function arithmetic(op: string, a: unknown, b: unknown): unknown {
   if (op === "+" && (typeof a === "string" || typeof b === "string")) return javaString(a) + javaString(b);
@@ -10,19 +10,31 @@ export function arithmetic(op: string, a: unknown, b: unknown): unknown {
   if (!isNumber(a) || !isNumber(b)) {
     throw new TemplateError(`invalid operands for mathematical operation [${op}]: ${javaString(a)} and ${javaString(b)}`);
   }
+  if (a instanceof JavaDouble || b instanceof JavaDouble) return doubleArithmetic(op, Number(a), Number(b));
   if (typeof a === "bigint" || typeof b === "bigint") return bigArithmetic(op, BigInt(a), BigInt(b));
-  const integers = Number.isInteger(a) && Number.isInteger(b);
+  // A JS number with a fraction is a Java double: so is the result, even when whole (1.5 * 2 = 3.0).
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return doubleArithmetic(op, a, b);
   switch (op) {
     case "+": return a + b;
     case "-": return a - b;
     case "*": return a * b;
     case "/":
-      if (!integers) return a / b;
       if (b === 0) throw new TemplateError("/ by zero");
       return Math.trunc(a / b);
     case "%":
-      if (integers && b === 0) throw new TemplateError("/ by zero");
+      if (b === 0) throw new TemplateError("/ by zero");
       return a % b;
+  }
+  throw new TemplateError(`unknown operator ${op}`);
+}
+
+function doubleArithmetic(op: string, a: number, b: number): number | JavaDouble {
+  switch (op) {
+    case "+": return double(a + b);
+    case "-": return double(a - b);
+    case "*": return double(a * b);
+    case "/": return double(a / b);
+    case "%": return double(a % b);
   }
   throw new TemplateError(`unknown operator ${op}`);
 }

@@ -4,6 +4,7 @@
 import type { Args, Node } from "./ast";
 import { TemplateError } from "./errors";
 import { tokenize, type Token } from "./lexer";
+import { double } from "./values";
 
 const BINARY: Record<string, number> = {
   or: 10, and: 15, is: 20, contains: 20, in: 20, isIn: 20, not: 20,
@@ -108,7 +109,8 @@ export class Parser {
     const t = this.next();
     switch (t.type) {
       case "num":
-        return { k: "lit", value: t.num };
+        // `2.0` is a Java double: it prints "2.0" (values.ts JavaDouble).
+        return { k: "lit", value: /[.eE]/.test(t.value) ? double(t.num!) : t.num };
       case "str":
         return { k: "lit", value: t.value };
       case "istr":

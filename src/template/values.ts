@@ -4,12 +4,52 @@ import { TemplateError } from "./errors";
 
 export type Dict = Record<string, unknown>;
 
-export function isMap(v: unknown): v is Dict {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+/**
+ * A Java double whose value is a whole number, which Pebble prints with its fraction: `{{ 1.5 *
+ * 2 }}` and `{{ 2.0 }}` write "3.0" and "2.0" where a JS number would write "3" and "2". Other
+ * doubles (4.5) stay plain JS numbers: they print the same in both. It lives only inside
+ * expressions: filters, functions and tests receive plain numbers (`plain`), and whatever leaves
+ * the engine is text or unwrapped.
+ */
+export class JavaDouble {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toString(): string {
+    return javaDoubleString(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
 }
 
-export function isNumber(v: unknown): v is number | bigint {
-  return typeof v === "number" || typeof v === "bigint";
+/** A double result: wrapped when it is whole, so it still prints as a double. */
+export const double = (n: number): number | JavaDouble => (Number.isInteger(n) ? new JavaDouble(n) : n);
+
+/** Java's Double.toString: a fraction always, scientific below 10^-3 and from 10^7. */
+export function javaDoubleString(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? "NaN" : n > 0 ? "Infinity" : "-Infinity";
+  const abs = Math.abs(n);
+  if (n === 0 || (abs >= 1e-3 && abs < 1e7)) return Number.isInteger(n) ? n.toFixed(1) : String(n);
+  const [mantissa, exponent] = n.toExponential().split("e");
+  return `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
+/** A value as the rest of the system knows it: JavaDouble as a number (lists one level deep). */
+export function plain(v: unknown): unknown {
+  if (v instanceof JavaDouble) return v.value;
+  if (Array.isArray(v) && v.some((x) => x instanceof JavaDouble)) return v.map((x) => (x instanceof JavaDouble ? x.value : x));
+  return v;
+}
+
+export function isMap(v: unknown): v is Dict {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof JavaDouble);
+}
+
+/** Numbers of every kind: JS numbers, big integers and whole doubles (compare them with Number()). */
+export function isNumber(v: unknown): v is number | bigint | JavaDouble {
+  return typeof v === "number" || typeof v === "bigint" || v instanceof JavaDouble;
 }
 
 /** Java's Instant.toString: fraction only when non-zero, in groups of three digits. */
@@ -18,7 +58,8 @@ export function instantString(d: Date): string {
   return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
 }
 
-export function numberString(n: number | bigint): string {
+export function numberString(n: number | bigint | JavaDouble): string {
+  if (n instanceof JavaDouble) return javaDoubleString(n.value);
   if (typeof n === "bigint") return n.toString();
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
   return String(n);
@@ -51,6 +92,7 @@ export function truthy(v: unknown): boolean {
   if (typeof v === "boolean") return v;
   if (typeof v === "number") return v !== 0 && !Number.isNaN(v);
   if (typeof v === "bigint") return v !== 0n;
+  if (v instanceof JavaDouble) return v.value !== 0;
   if (typeof v === "string") return v !== "" && v.toLowerCase() !== "false";
   if (Array.isArray(v)) return v.length > 0;
   if (isMap(v)) return Object.keys(v).length > 0;
@@ -75,7 +117,10 @@ export function equals(a: unknown, b: unknown): boolean {
 export function compare(a: unknown, b: unknown): number | null {
   if (a === null || a === undefined || b === null || b === undefined) return null;
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (isNumber(a) && isNumber(b)) return a < b ? -1 : a > b ? 1 : 0;
+  if (isNumber(a) && isNumber(b)) {
+    const [x, y] = [typeof a === "bigint" ? a : Number(a), typeof b === "bigint" ? b : Number(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
   throw new TemplateError(`Could not compare ${typeName(a)} with ${typeName(b)}`);
 }
@@ -86,6 +131,7 @@ export function typeName(v: unknown): string {
   if (typeof v === "string") return "java.lang.String";
   if (typeof v === "boolean") return "java.lang.Boolean";
   if (typeof v === "bigint") return "java.math.BigInteger";
+  if (v instanceof JavaDouble) return "java.lang.Double";
   if (typeof v === "number") {
     if (!Number.isInteger(v)) return "java.lang.Double";
     return Math.abs(v) <= 2147483647 ? "java.lang.Integer" : "java.lang.Long";
