@@ -238,6 +238,10 @@ export const apiTokens = sqliteTable("api_tokens", {
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: integer("created_at").notNull(),
   lastUsedAt: integer("last_used_at"),
+  /** Free text for admins (Kestra's `description`). */
+  description: text("description"),
+  /** Epoch ms after which the token is refused; null (every token made before 0005): never. */
+  expiresAt: integer("expires_at"),
 });
 
 /** Dashboard sessions: the cookie holds a random token, the table its SHA-256 (a leaked

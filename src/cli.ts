@@ -22,7 +22,7 @@ Commands:
   secret rotate          re-encrypt every secret under TERN_SECRET_KEY (old keys: TERN_SECRET_KEY_PREVIOUS)
   user add <NAME> --role admin|editor|operator|viewer [--namespace PREFIX]
                          add a dashboard/API user (password from stdin); also user list|grant|passwd|delete
-  token create <NAME> --role R [--namespace PREFIX]
+  token create <NAME> --role R [--namespace PREFIX] [--expires-in P30D] [--description TEXT]
                          create an API token and print it once; also token list|delete
   backup <DIR>           a consistent copy of the embedded database and stored files (safe while
                          serve runs); restore with serve --data DIR

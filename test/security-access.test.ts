@@ -68,6 +68,11 @@ describe("every route × every role", () => {
     const accounts = routes.filter((r) => r.path.startsWith("/api/v1/users"));
     expect(accounts.length).toBe(9);
     for (const r of accounts) expect({ route: `${r.method} ${r.path}`, access: r.access }).toMatchObject({ route: `${r.method} ${r.path}`, access: { role: "admin", ns: "global" } });
+    // Tokens of no user (`tern token create`): listed and revoked by the same admins, the revocation audited.
+    const tokens = routes.filter((r) => r.path.startsWith("/api/v1/api-tokens"));
+    expect(tokens.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["delete /api/v1/api-tokens/{id}", "get /api/v1/api-tokens"]);
+    for (const r of tokens) expect({ route: `${r.method} ${r.path}`, access: r.access }).toMatchObject({ route: `${r.method} ${r.path}`, access: { role: "admin", ns: "global" } });
+    expect(tokens.find((r) => r.method === "delete")!.access).toEqual({ role: "admin", ns: "global", audit: "token.delete" });
   });
 
   test("without credentials every non-public route is 401 with a JSON message", async () => {

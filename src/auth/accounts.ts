@@ -1,13 +1,15 @@
 // Users and API tokens: the rules for creating, changing and removing them live here once; the
 // CLI, the admin API and the dashboard call these. Each change is written to the audit log as
 // `actor` (null: the caller's guard records it, as the API's and the dashboard's do). A token is
-// shown once, when created; only its SHA-256 is stored.
+// shown once, when created; only its SHA-256 is stored. `now` (epoch ms) is the caller's clock,
+// the one its guard judges expiry by.
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
+import { isoDurationMs } from "../flow/common.ts";
 import { hashPassword } from "../runtime/password.ts";
 import { appendAudit } from "../store/audit.ts";
 import {
-  addGrant, changeUser, deleteTokens, deleteUserToken, findUser, grantsOf, insertToken, insertUser, listTokens, listUsers,
+  addGrant, changeUser, deleteOwnToken, deleteTokens, deleteUserToken, findUser, grantsOf, insertToken, insertUser, listOwnTokens, listTokens, listUsers,
   setPasswordHash, userGrants, type GrantRow, type TokenRow, type UserChange, type UserRow,
 } from "../store/auth.ts";
 import type { Db } from "../store/db.ts";
@@ -48,7 +50,22 @@ export interface Account {
   grants: Grant[];
 }
 
-export type TokenInfo = Pick<TokenRow, "id" | "name" | "createdAt" | "lastUsedAt">;
+export type TokenInfo = Pick<TokenRow, "id" | "name" | "description" | "createdAt" | "lastUsedAt" | "expiresAt">;
+
+/** A token of no user (`tern token create`): its own grants, and who made it (`cli`, or the creating actor). */
+export type OwnTokenInfo = TokenInfo & { grants: Grant[]; createdBy: string };
+
+/**
+ * A new token: a name, an optional description, and when it stops working, either an instant
+ * (`expiresAt`, ISO-8601) or a duration from its creation (`maxAge`, ISO-8601 as in Kestra:
+ * P30D, PT12H); neither: it never expires.
+ */
+export interface TokenSpec {
+  name: string;
+  description?: string;
+  expiresAt?: string;
+  maxAge?: string;
+}
 
 /** `at` is where the grant sits in the input, for the error's field name (`grants.0.`). */
 function checkGrant(g: GrantSpec, at = ""): GrantRow {
@@ -70,7 +87,8 @@ function checkPassword(password: string) {
 const toGrants = (rows: GrantRow[]): Grant[] => rows.flatMap((g) => (isRole(g.role) ? [{ role: g.role, prefix: g.prefix }] : []));
 const toAccount = (u: UserRow, grants: GrantRow[]): Account =>
   ({ id: u.id, username: u.username, disabled: u.disabled, createdAt: u.createdAt, grants: toGrants(grants) });
-const tokenInfo = (t: TokenRow): TokenInfo => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt });
+const tokenInfo = (t: TokenRow): TokenInfo =>
+  ({ id: t.id, name: t.name, description: t.description, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt });
 
 async function log(db: Db, actor: string | null, action: string, target: string, detail?: object) {
   if (actor === null) return;
@@ -140,11 +158,25 @@ async function change(db: Db, u: UserRow, c: UserChange): Promise<void> {
   if (r === "last-admin") throw new AccountError(409, `"${u.username}" is the last enabled admin: make another user an admin (on *) first`);
 }
 
-export async function setPassword(db: Db, who: string, password: string, actor: string | null = "cli"): Promise<void> {
+/** The session a request came with and the user it signed in (src/auth/login.tsx `callerSession`). */
+export interface CallerSession {
+  userId: string;
+  /** SHA-256 of the cookie, as stored. */
+  session: string;
+}
+
+/**
+ * A new password ends every session of the user opened before it, except the caller's when it
+ * is that user's own (changing your own password keeps you signed in). Its API tokens stay:
+ * they are credentials of their own. Returns how many sessions ended.
+ */
+export async function setPassword(db: Db, who: string, password: string, actor: string | null = "cli", caller?: CallerSession): Promise<number> {
   const u = await requireUser(db, who);
   checkPassword(password);
-  await setPasswordHash(db, u.id, await hashPassword(password));
-  await log(db, actor, "user.password", u.username);
+  const keep = caller?.userId === u.id ? caller.session : undefined;
+  const ended = await setPasswordHash(db, u.id, await hashPassword(password), keep);
+  await log(db, actor, "user.password", u.username, { sessionsEnded: ended });
+  return ended;
 }
 
 /** False when there is no such user; the user's grants, sessions and tokens go with it. */
@@ -161,36 +193,54 @@ export async function removeUser(db: Db, who: string, actor: string | null = "cl
   return true;
 }
 
-function checkTokenName(name: string): string {
-  const n = name.trim();
-  if (!n || n.length > 100) throw new AccountError(422, "a token needs a name (up to 100 characters)", "name");
-  return n;
+export const DESCRIPTION_MAX = 500;
+
+/** Epoch ms of the expiry `t` asks for, null for none; 422 naming the field when it is unusable. */
+function checkExpiry(t: Pick<TokenSpec, "expiresAt" | "maxAge">, now: number): number | null {
+  if (t.expiresAt && t.maxAge) throw new AccountError(422, "give either expiresAt or maxAge, not both", "maxAge");
+  if (t.maxAge) {
+    const ms = isoDurationMs(t.maxAge);
+    if (ms === undefined || ms <= 0) throw new AccountError(422, `"${t.maxAge}" is not a positive ISO-8601 duration such as P30D or PT12H`, "maxAge");
+    return now + ms;
+  }
+  if (!t.expiresAt) return null;
+  const at = Date.parse(t.expiresAt);
+  if (Number.isNaN(at)) throw new AccountError(422, `"${t.expiresAt}" is not an ISO-8601 instant such as 2030-01-31T00:00:00Z`, "expiresAt");
+  if (at <= now) throw new AccountError(422, "the expiry must be in the future", "expiresAt");
+  return at;
 }
 
-async function mint(db: Db, owner: string, name: string, own: GrantRow[]) {
+function checkToken(t: TokenSpec, now: number) {
+  const name = t.name.trim();
+  if (!name || name.length > 100) throw new AccountError(422, "a token needs a name (up to 100 characters)", "name");
+  const description = t.description?.trim() || null;
+  if (description && description.length > DESCRIPTION_MAX) throw new AccountError(422, `a description has at most ${DESCRIPTION_MAX} characters`, "description");
+  return { name, description, expiresAt: checkExpiry(t, now) };
+}
+
+async function mint(db: Db, owner: string, t: ReturnType<typeof checkToken>, own: GrantRow[], createdAt: number) {
   const id = randomUUID();
   const token = randomToken("tern_");
-  const createdAt = Date.now();
-  await insertToken(db, { id, userId: owner, name, tokenHash: sha256(token), createdAt }, own);
-  return { id, name, token, createdAt };
+  await insertToken(db, { id, userId: owner, tokenHash: sha256(token), createdAt, ...t }, own);
+  return { id, token, createdAt, lastUsedAt: null, ...t };
 }
 
 /** A token with grants of its own (`tern token create`): the clear value is returned once. */
-export async function createToken(db: Db, t: { name: string } & GrantSpec, actor = "cli"): Promise<{ id: string; token: string }> {
-  const name = checkTokenName(t.name);
+export async function createToken(db: Db, t: TokenSpec & GrantSpec, actor = "cli", now = Date.now()) {
+  const spec = checkToken(t, now);
   const grant = checkGrant(t);
-  const { id, token } = await mint(db, actor, name, [grant]);
-  await log(db, actor, "token.create", name, { id, ...grant });
-  return { id, token };
+  const minted = await mint(db, actor, spec, [grant], now);
+  await log(db, actor, "token.create", spec.name, { id: minted.id, ...grant, expiresAt: spec.expiresAt });
+  return minted;
 }
 
 /** A token of a user: it acts with the user's grants, as they are at each request, and dies with the account. */
-export async function createUserToken(db: Db, who: string, t: { name: string }, actor: string | null = "cli") {
+export async function createUserToken(db: Db, who: string, t: TokenSpec, actor: string | null = "cli", now = Date.now()) {
   const u = await requireUser(db, who);
-  const name = checkTokenName(t.name);
+  const spec = checkToken(t, now);
   if (u.disabled) throw new AccountError(409, `user "${u.username}" is disabled: enable it before creating a token`);
-  const minted = await mint(db, u.id, name, []);
-  await log(db, actor, "token.create", name, { id: minted.id, user: u.username });
+  const minted = await mint(db, u.id, spec, [], now);
+  await log(db, actor, "token.create", spec.name, { id: minted.id, user: u.username, expiresAt: spec.expiresAt });
   return minted;
 }
 
@@ -203,6 +253,18 @@ export async function revokeUserToken(db: Db, who: string, tokenId: string, acto
   const u = await requireUser(db, who);
   if (!(await deleteUserToken(db, u.id, tokenId))) throw new AccountError(404, `no token "${tokenId}" of user "${u.username}"`);
   await log(db, actor, "token.delete", tokenId, { user: u.username });
+}
+
+/** Every token of no user, with its grants, in two queries. */
+export async function ownTokens(db: Db): Promise<OwnTokenInfo[]> {
+  const [tokens, grants] = await Promise.all([listOwnTokens(db), userGrants(db, "token")]);
+  return tokens.map((t) => ({ ...tokenInfo(t), grants: toGrants(grants.get(t.id) ?? []), createdBy: t.userId }));
+}
+
+/** Revoke one token of no user by id (a user's token is revoked under its user: 404 here). */
+export async function revokeOwnToken(db: Db, tokenId: string, actor: string | null = "cli"): Promise<void> {
+  if (!(await deleteOwnToken(db, tokenId))) throw new AccountError(404, `no API token "${tokenId}" of its own (a user's token is revoked under the user)`);
+  await log(db, actor, "token.delete", tokenId);
 }
 
 export async function removeTokens(db: Db, idOrName: string, actor = "cli"): Promise<number> {

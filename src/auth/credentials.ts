@@ -9,6 +9,12 @@ import { isRole, normalizePrefix, type Grant, type Principal } from "./roles.ts"
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 export const randomToken = (prefix = "") => `${prefix}${randomBytes(32).toString("base64url")}`;
 
+/** Past its expiry (`expiresAt` null: never). */
+export const isExpired = (t: { expiresAt: number | null }, now: number) => t.expiresAt !== null && t.expiresAt <= now;
+
+/** What a Bearer token proves: a principal, nothing (unknown or revoked), or that it was valid once. */
+export type TokenCheck = Principal | { expired: number } | undefined;
+
 export interface PasswordCheck {
   verify(plain: string, hash: string): Promise<boolean>;
 }
@@ -43,12 +49,14 @@ export function createCredentials(db: Db, passwords: PasswordCheck, now: () => n
       return configured;
     },
 
-    async token(raw: string): Promise<Principal | undefined> {
+    async token(raw: string): Promise<TokenCheck> {
       const row = await findTokenByHash(db, sha256(raw));
       // A user's token acts with the user's grants as they are now (a demotion applies to it
       // at once) and not at all while the user is disabled; a token of its own (`tern token
-      // create`) has grants of its own.
+      // create`) has grants of its own. An expired one stays listed (so admins see why a
+      // client fails) until revoked.
       if (!row || row.ownerDisabled) return undefined;
+      if (isExpired(row, now())) return { expired: row.expiresAt! };
       void touchToken(db, row.id, now()).catch(() => {});
       const subject = row.ownerDisabled === false ? `user:${row.userId}` : `token:${row.id}`;
       return { kind: "token", id: row.id, name: row.name, grants: await grants(db, subject) };

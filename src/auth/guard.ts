@@ -72,6 +72,8 @@ export function createAuth(deps: AuthDeps) {
       const [scheme, value = ""] = header.trim().split(/\s+/, 2);
       if (/^bearer$/i.test(scheme)) {
         const p = await credentials.token(value);
+        // Said plainly, so a CI job's log shows why it stopped working (the caller holds the token).
+        if (p && "expired" in p) throw challenge(c, `the API token expired at ${new Date(p.expired).toISOString()}: an admin can create a new one`);
         return p && { principal: p, via: "header" };
       }
       if (/^basic$/i.test(scheme)) {
@@ -130,10 +132,7 @@ export function createAuth(deps: AuthDeps) {
     return async (c, next) => {
       if (a.role === "public") return next();
       const id = await identify(c);
-      if (!id) {
-        c.header("WWW-Authenticate", 'Bearer realm="tern", Basic realm="tern"');
-        throw unauthorized();
-      }
+      if (!id) throw challenge(c);
       const release = takeSlot(c, id);
       try {
         await authorize(c, id, a);
@@ -150,6 +149,12 @@ export function createAuth(deps: AuthDeps) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** A 401 with the header that names the schemes accepted. */
+function challenge(c: Context, message?: string) {
+  c.header("WWW-Authenticate", 'Bearer realm="tern", Basic realm="tern"');
+  return unauthorized(message);
+}
 
 /** The id (and namespace, name, role…) of what a route created or changed, from its JSON answer (never a secret). */
 async function auditDetail(res: Response): Promise<Record<string, string> | undefined> {

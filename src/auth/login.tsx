@@ -1,11 +1,13 @@
 // Dashboard sign-in and sign-out. A session is a random cookie value (HttpOnly, SameSite=Lax,
 // Secure behind TLS) whose SHA-256 is stored with an expiry; signing in also renews the CSRF
 // token, so a token planted before the login is worthless after it.
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { deleteExpiredSessions, deleteSession, insertSession } from "../store/auth.ts";
 import { formOf, send } from "../server/ui/render.ts";
 import { LoginPage } from "../../views/pages/login.tsx";
+import type { CallerSession } from "./accounts.ts";
+import { principalOf } from "./context.ts";
 import { randomToken, sha256 } from "./credentials.ts";
 import type { Auth } from "./guard.ts";
 import { CSRF_COOKIE, isHttps, SESSION_COOKIE } from "./request.ts";
@@ -15,6 +17,16 @@ const SESSION_MS = 12 * 3600_000;
 /** Only a path on this site: `//evil.example` and `/\evil` are other sites to a browser. */
 export function safeNext(raw: string | undefined): string {
   return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\") ? raw : "/";
+}
+
+/**
+ * The session cookie of a request made by a signed-in user (by that session or by Basic auth
+ * with a cookie along), so that changing one's own password keeps this browser signed in.
+ */
+export function callerSession(c: Context): CallerSession | undefined {
+  const p = principalOf(c);
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return p.kind === "user" && cookie ? { userId: p.id, session: sha256(cookie) } : undefined;
 }
 
 export function mountLogin(app: Hono, auth: Auth) {

@@ -37,6 +37,7 @@ export const UI_RULES: UiRule[] = [
   { method: "POST", path: new RegExp(`^/ui/admin/users/${ID}/(grants|disable|enable|password|delete)$`), role: "admin", ns: "global", audit: "user.$2" },
   { method: "POST", path: new RegExp(`^/ui/admin/users/${ID}/tokens$`), role: "admin", ns: "global", audit: "token.create" },
   { method: "POST", path: new RegExp(`^/ui/admin/users/${ID}/tokens/[^/]+/revoke$`), role: "admin", ns: "global", audit: "token.delete" },
+  { method: "POST", path: new RegExp(`^/ui/admin/api-tokens/${ID}/revoke$`), role: "admin", ns: "global", audit: "token.delete" },
   { method: "POST", path: /./, role: "admin", ns: "global" },
   { method: "GET", path: /^\/ui\/(audit|admin(\/.*)?)$/, role: "admin", ns: "global" },
   { method: "GET", path: /^\/ui\/flows\/new$/, role: "editor" },

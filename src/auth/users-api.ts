@@ -1,17 +1,20 @@
 // The admin API over users and their API tokens, in Kestra EE's shapes (/api/v1/users,
 // /api/v1/users/{id}/api-tokens, `fullToken` shown once). The rules are those of
 // src/auth/accounts.ts, which the CLI and the dashboard call too; the guard writes the audit.
+// Token shapes and the routes over tokens of no user are in src/auth/tokens-api.ts.
 import { z } from "zod";
 import { jsonBody } from "../server/api/execution-ops.ts";
-import { AppError, invalid } from "../server/errors.ts";
 import { defineRoute, paging, type RouteDef } from "../server/route.ts";
 import { paged } from "../server/schemas.ts";
 import type { Db } from "../store/db.ts";
 import {
   AccountError, addUser, createUserToken, findAccount, listAccounts, PASSWORD_MIN, removeUser, revokeUserToken,
-  setPassword, updateUser, userTokens, validPrefix, validUsername, type Account, type GrantInput, type TokenInfo,
+  setPassword, updateUser, userTokens, validPrefix, validUsername, type Account, type GrantInput,
 } from "./accounts.ts";
+import { accountError, api } from "./api-errors.ts";
+import { callerSession } from "./login.tsx";
 import { ROLES, type Role } from "./roles.ts";
+import { ApiToken, CreatedApiToken, TokenCreate, tokenJson, tokenSpec } from "./tokens-api.ts";
 
 const d = (description: string) => ({ description });
 const RoleName = z.enum(ROLES);
@@ -27,11 +30,6 @@ const User = z.object({
   created: z.string(),
 }).meta({ id: "User" });
 
-const ApiToken = z.object({
-  id: z.string(), name: z.string(), iat: z.string().meta(d("when it was created")),
-  lastUsed: z.string().nullable().meta(d("last use, to the minute")),
-}).meta({ id: "ApiToken" });
-const CreatedApiToken = ApiToken.extend({ fullToken: z.string().meta(d("the secret: in this answer only, never again")) }).meta({ id: "CreatedApiToken" });
 
 const grantFields = {
   role: RoleName.optional(),
@@ -58,7 +56,6 @@ const UserUpdate = z.object({
   disabled: z.boolean().optional().meta(d("true signs the user out and revokes its tokens at once")),
 }).superRefine(oneWay(false)).meta({ id: "UserUpdate" });
 const PasswordBody = z.object({ password: z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`) }).meta({ id: "UserPassword" });
-const TokenCreate = z.object({ name: z.string().min(1).max(100) }).meta({ id: "ApiTokenCreate" });
 
 function grantInput(b: GrantFields): GrantInput | undefined {
   if (b.grants) return { grants: b.grants };
@@ -78,26 +75,8 @@ export function userJson(a: Account) {
   };
 }
 
-const tokenJson = (t: TokenInfo) => ({
-  id: t.id, name: t.name, iat: new Date(t.createdAt).toISOString(), lastUsed: t.lastUsedAt === null ? null : new Date(t.lastUsedAt).toISOString(),
-});
-
-/** AccountError → the API's error: 404, 409, or 422 naming the field. */
-export function accountError(e: unknown): unknown {
-  if (!(e instanceof AccountError)) return e;
-  if (e.status === 422) return invalid(e.message, e.field ? [{ path: e.field, message: e.message }] : undefined);
-  return new AppError(e.status, e.status === 404 ? "NOT_FOUND" : "CONFLICT", e.message);
-}
-
-async function api<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    throw accountError(e);
-  }
-}
-
-export function userRoutes(db: Db): RouteDef[] {
+/** `now`: the clock the guard judges token expiry by (tests move it). */
+export function userRoutes(db: Db, now: () => number = Date.now): RouteDef[] {
   const admin = (audit?: string) => ({ role: "admin" as const, ns: "global" as const, ...(audit ? { audit } : {}) });
   const id = (c: { req: { param(k: string): string | undefined } }) => c.req.param("id")!;
   return [
@@ -139,12 +118,13 @@ export function userRoutes(db: Db): RouteDef[] {
       },
     }),
     defineRoute({
-      method: "put", path: "/api/v1/users/{id}/password", tag: "Users", summary: "Set a user's password (admins)",
+      method: "put", path: "/api/v1/users/{id}/password", tag: "Users",
+      summary: "Set a user's password; the user's sessions end, except the caller's own when it is that user's (admins)",
       access: admin("user.password"), body: [{ media: "json", schema: PasswordBody }],
       responses: { 204: { description: "changed" }, 422: { description: "invalid field" } },
       async handler(c) {
         const b = await jsonBody(c.req.text(), PasswordBody);
-        await api(setPassword(db, id(c), b.password, null));
+        await api(setPassword(db, id(c), b.password, null, callerSession(c)));
         return c.body(null, 204);
       },
     }),
@@ -162,18 +142,18 @@ export function userRoutes(db: Db): RouteDef[] {
       access: admin(), responses: { 200: { description: "the tokens", schema: paged(ApiToken, "ApiToken") } },
       async handler(c) {
         const tokens = await api(userTokens(db, id(c)));
-        return c.json({ results: tokens.map(tokenJson), total: tokens.length });
+        return c.json({ results: tokens.map((t) => tokenJson(t, now())), total: tokens.length });
       },
     }),
     defineRoute({
       method: "post", path: "/api/v1/users/{id}/api-tokens", tag: "Users",
-      summary: "Create an API token acting as the user; its secret is in this answer only (admins)",
+      summary: "Create an API token acting as the user, optionally expiring (maxAge or expiresAt); its secret is in this answer only (admins)",
       access: admin("token.create"), body: [{ media: "json", schema: TokenCreate }],
       responses: { 201: { description: "the token with its secret", schema: CreatedApiToken }, 409: { description: "the user is disabled" }, 422: { description: "invalid field" } },
       async handler(c) {
         const b = await jsonBody(c.req.text(), TokenCreate);
-        const t = await api(createUserToken(db, id(c), b, null));
-        return c.json({ ...tokenJson({ ...t, lastUsedAt: null }), fullToken: t.token }, 201);
+        const t = await api(createUserToken(db, id(c), tokenSpec(b), null, now()));
+        return c.json({ ...tokenJson(t, now()), fullToken: t.token }, 201);
       },
     }),
     defineRoute({

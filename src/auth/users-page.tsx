@@ -1,18 +1,30 @@
 // The dashboard's user administration (/ui/admin/users): plain form posts that redirect, over
 // the same functions as the CLI and the API (src/auth/accounts.ts). Admin only and audited by
 // the dashboard guard (src/auth/ui-access.ts); a refused change shows the page again with why.
+// `now` is the clock the guard judges token expiry by.
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import { onUiError, UiError } from "../server/ui/errors.tsx";
 import { formOf, redirect, send } from "../server/ui/render.ts";
 import type { Db } from "../store/db.ts";
-import { userPath, UserPage, UsersPage, type Problem, type UserView } from "../../views/pages/users.tsx";
-import { AccountError, addUser, createUserToken, findAccount, listAccounts, removeUser, revokeUserToken, setPassword, updateUser, userTokens, type Account } from "./accounts.ts";
+import { userPath, UserPage, UsersPage, type OwnTokenView, type Problem, type TokenView, type UserView } from "../../views/pages/users.tsx";
+import {
+  AccountError, addUser, createUserToken, findAccount, listAccounts, ownTokens, removeUser, revokeOwnToken, revokeUserToken,
+  setPassword, updateUser, userTokens, type Account, type OwnTokenInfo, type TokenInfo,
+} from "./accounts.ts";
+import { isExpired } from "./credentials.ts";
+import { callerSession } from "./login.tsx";
 
 const view = (a: Account): UserView => ({
   id: a.id, username: a.username, disabled: a.disabled, created: a.createdAt,
   grants: a.grants.map((g) => ({ role: g.role, namespace: g.prefix })),
 });
+
+const tokenView = (t: TokenInfo, now: number): TokenView => ({
+  id: t.id, name: t.name, description: t.description, created: t.createdAt, lastUsed: t.lastUsedAt, expires: t.expiresAt, expired: isExpired(t, now),
+});
+const ownTokenView = (t: OwnTokenInfo, now: number): OwnTokenView =>
+  ({ ...tokenView(t, now), grants: t.grants.map((g) => ({ role: g.role, namespace: g.prefix })), createdBy: t.createdBy });
 
 /** "finance.*, hr" → one grant of `role` per prefix; empty → every namespace. */
 const grantsFrom = (role: string, namespaces: string) => {
@@ -23,14 +35,14 @@ const grantsFrom = (role: string, namespaces: string) => {
 const field = (f: FormData, k: string) => String(f.get(k) ?? "");
 const problemOf = (e: AccountError): Problem => ({ title: e.message, messages: [] });
 
-export function usersPage(db: Db): Hono {
+export function usersPage(db: Db, now: () => number = Date.now): Hono {
   const app = new Hono();
   app.onError(onUiError);
 
   const list = async (problem?: Problem, draft?: { username: string; role: string; namespaces: string }) =>
-    <UsersPage users={(await listAccounts(db)).map(view)} problem={problem} draft={draft} />;
+    <UsersPage users={(await listAccounts(db)).map(view)} tokens={(await ownTokens(db)).map((t) => ownTokenView(t, now()))} problem={problem} draft={draft} />;
   const one = async (id: string, extra: { problem?: Problem; created?: { name: string; token: string } } = {}) =>
-    <UserPage u={view(await findAccount(db, id))} tokens={(await userTokens(db, id)).map((t) => ({ id: t.id, name: t.name, created: t.createdAt, lastUsed: t.lastUsedAt }))} {...extra} />;
+    <UserPage u={view(await findAccount(db, id))} tokens={(await userTokens(db, id)).map((t) => tokenView(t, now()))} {...extra} />;
 
   /** Run a form's change; a refused one renders `page` with the reason (an unknown user is the 404 page). */
   async function act(c: Context, run: () => Promise<Response>, page: (p: Problem) => Promise<Child>): Promise<Response> {
@@ -82,7 +94,7 @@ export function usersPage(db: Db): Hono {
   app.post("/ui/admin/users/:id/password", async (c) => {
     const f = await formOf(c);
     return act(c, async () => {
-      await setPassword(db, id(c), field(f, "password"), null);
+      await setPassword(db, id(c), field(f, "password"), null, callerSession(c));
       return redirect(c, userPath(id(c)));
     }, (problem) => one(id(c), { problem }));
   });
@@ -91,7 +103,8 @@ export function usersPage(db: Db): Hono {
   app.post("/ui/admin/users/:id/tokens", async (c) => {
     const f = await formOf(c);
     return act(c, async () => {
-      const t = await createUserToken(db, id(c), { name: field(f, "name") }, null);
+      const spec = { name: field(f, "name"), description: field(f, "description"), maxAge: field(f, "maxAge") || undefined };
+      const t = await createUserToken(db, id(c), spec, null, now());
       return send(c, await one(id(c), { created: { name: t.name, token: t.token } }));
     }, (problem) => one(id(c), { problem }));
   });
@@ -100,6 +113,11 @@ export function usersPage(db: Db): Hono {
     await revokeUserToken(db, id(c), c.req.param("tokenId")!, null);
     return redirect(c, userPath(id(c)));
   }, (problem) => one(id(c), { problem })));
+
+  app.post("/ui/admin/api-tokens/:tokenId/revoke", (c) => act(c, async () => {
+    await revokeOwnToken(db, c.req.param("tokenId")!, null);
+    return redirect(c, "/ui/admin/users#api-tokens");
+  }, (problem) => list(problem)));
 
   return app;
 }

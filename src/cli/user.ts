@@ -2,21 +2,26 @@
 // for the dashboard and the API. Passwords come from stdin; a token is printed once.
 import { parseArgs } from "node:util";
 import { addUser, createToken, grantUser, listAccounts, removeTokens, removeUser, setPassword, updateUser } from "../auth/accounts.ts";
+import { isExpired } from "../auth/credentials.ts";
 import { grantsOf, listTokens } from "../store/auth.ts";
 import { readStdin, withDb } from "./open-db.ts";
 
 const USAGE = `Usage:
   tern user add NAME --role admin|editor|operator|viewer [--namespace PREFIX]   password from stdin
   tern user grant NAME --role R [--namespace PREFIX]
-  tern user passwd NAME                                                        password from stdin
+  tern user passwd NAME                                                        password from stdin; ends the user's sessions
   tern user disable|enable NAME                                                disabling signs out and revokes its tokens
   tern user list
   tern user delete NAME
-  tern token create NAME --role R [--namespace PREFIX]                         prints the token once
+  tern token create NAME --role R [--namespace PREFIX] [--expires-in P30D] [--description TEXT]
+                                                                               prints the token once; without --expires-in it never expires
   tern token list
   tern token delete ID|NAME`;
 
-const options = { role: { type: "string" }, namespace: { type: "string" }, data: { type: "string" } } as const;
+const options = {
+  role: { type: "string" }, namespace: { type: "string" }, data: { type: "string" },
+  "expires-in": { type: "string" }, description: { type: "string" },
+} as const;
 
 async function password(): Promise<string> {
   if (process.stdin.isTTY) return prompt("Password:") ?? "";
@@ -45,7 +50,8 @@ export async function userCommand(args: string[]): Promise<number> {
       return 0;
     }
     if (sub === "passwd") {
-      await setPassword(db, name, await password());
+      const ended = await setPassword(db, name, await password());
+      console.log(`password of ${name} changed${ended ? `; ${ended} session(s) signed out` : ""}`);
       return 0;
     }
     if (sub === "disable" || sub === "enable") {
@@ -64,16 +70,20 @@ export async function tokenCommand(args: string[]): Promise<number> {
     if (sub === "list") {
       // A user's token (made over the API or the dashboard) acts with its user's grants.
       const owners = new Map((await listAccounts(db)).map((u) => [u.id, u.username]));
+      const now = Date.now();
       for (const t of await listTokens(db)) {
         const used = t.lastUsedAt ? new Date(t.lastUsedAt).toISOString() : "never used";
         const owner = owners.get(t.userId);
-        console.log(`${t.id}\t${t.name}\t${owner ? `as user ${owner}` : grantText(await grantsOf(db, `token:${t.id}`))}\t${used}`);
+        const exp = t.expiresAt === null ? "never expires" : `${isExpired(t, now) ? "expired" : "expires"} ${new Date(t.expiresAt).toISOString()}`;
+        const as = owner ? `as user ${owner}` : grantText(await grantsOf(db, `token:${t.id}`));
+        console.log(`${t.id}\t${t.name}\t${as}\t${used}\t${exp}${t.description ? `\t${t.description}` : ""}`);
       }
       return 0;
     }
     if (sub === "create" && name && values.role) {
-      const t = await createToken(db, { name, role: values.role, namespace: values.namespace });
-      console.error(`token ${name} (${t.id}) created; it is shown only this once:`);
+      const t = await createToken(db, { name, role: values.role, namespace: values.namespace, maxAge: values["expires-in"], description: values.description });
+      const exp = t.expiresAt === null ? "never expires" : `expires ${new Date(t.expiresAt).toISOString()}`;
+      console.error(`token ${name} (${t.id}) created, ${exp}; it is shown only this once:`);
       console.log(t.token);
       return 0;
     }

@@ -7,6 +7,7 @@ import { browserProtection } from "../auth/csrf.ts";
 import { createAuth, type AuthDeps } from "../auth/guard.ts";
 import { mountLogin } from "../auth/login.tsx";
 import { uiGuard } from "../auth/ui-access.ts";
+import { ownTokenRoutes } from "../auth/tokens-api.ts";
 import { userRoutes } from "../auth/users-api.ts";
 import { usersPage } from "../auth/users-page.tsx";
 import type { Tern } from "../main.ts";
@@ -45,6 +46,8 @@ export function createApp(deps: AppDeps) {
     kv: createKvStore(deps.tern.db),
     loopsAlive: deps.loopsAlive ?? (() => true),
   };
+  // The clock the guard judges token expiry by; the account routes state `expired` by it too.
+  const now = deps.auth?.now ?? (() => Date.now());
   // Order matters where paths overlap: literal segments (search, validate, kill…) come
   // before parameters, since Hono answers with the first matching handler.
   const routes: RouteDef[] = [
@@ -57,7 +60,8 @@ export function createApp(deps: AppDeps) {
     ...namespaceFileRoutes(api),
     ...(deps.triggers ? triggerRoutes(deps.triggers) : []),
     ...auditRoutes(deps.tern.db),
-    ...userRoutes(deps.tern.db),
+    ...userRoutes(deps.tern.db, now),
+    ...ownTokenRoutes(deps.tern.db, now),
   ];
   // Every route's `access` is enforced by one guard (src/auth); webhooks authenticate by key.
   const auth = createAuth({ db: deps.tern.db, config: deps.tern.config, ...deps.auth });
@@ -82,7 +86,7 @@ export function createApp(deps: AppDeps) {
     mountLogin(app, auth);
     app.use("*", uiGuard(auth));
     mountAuditPage(app, deps.tern.db);
-    app.route("/", usersPage(deps.tern.db));
+    app.route("/", usersPage(deps.tern.db, now));
     deps.mountUi(app);
   }
   return Object.assign(app, { routeTable: routes });

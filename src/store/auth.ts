@@ -1,7 +1,7 @@
 // Queries on users, grants, api_tokens and sessions. Secrets never reach this file in clear:
 // passwords arrive hashed (argon2id), tokens and session ids as SHA-256 hex.
 import type { InStatement } from "@libsql/client";
-import { and, asc, eq, gt, inArray, like, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, like, lt, ne, sql } from "drizzle-orm";
 import { apiTokens, grants, sessions, users } from "../../db/schema.ts";
 import type { Db } from "./db.ts";
 
@@ -20,6 +20,9 @@ export interface TokenRow {
   tokenHash: string;
   createdAt: number;
   lastUsedAt: number | null;
+  description: string | null;
+  /** Epoch ms; null: never expires. */
+  expiresAt: number | null;
 }
 
 export interface GrantRow {
@@ -64,9 +67,19 @@ export async function findUser(db: Db, by: { username: string } | { id: string }
 
 export const listUsers = (db: Db): Promise<UserRow[]> => db.select().from(users).orderBy(asc(users.username));
 
-export async function setPasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
-  await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+/**
+ * The new hash and the end of every session of the user but `keepSession` (the one that made
+ * the change, when it is the user's own), in one batch: no session opened with the old password
+ * outlives it. Returns how many sessions ended.
+ */
+export async function setPasswordHash(db: Db, id: string, passwordHash: string, keepSession?: string): Promise<number> {
+  const others = keepSession === undefined ? eq(sessions.userId, id) : and(eq(sessions.userId, id), ne(sessions.id, keepSession));
+  const [, ended] = await db.batch([
+    db.update(users).set({ passwordHash }).where(eq(users.id, id)),
+    db.delete(sessions).where(others).returning({ id: sessions.id }),
+  ]);
   changed(id);
+  return ended.length;
 }
 
 export async function addGrant(db: Db, subject: string, g: GrantRow): Promise<void> {
@@ -79,11 +92,11 @@ export async function grantsOf(db: Db, subject: string): Promise<GrantRow[]> {
   return rows.map((r) => ({ role: r.role, prefix: r.namespacePrefix }));
 }
 
-/** Every user's grants by user id, in one query (the users list). */
-export async function userGrants(db: Db): Promise<Map<string, GrantRow[]>> {
+/** Every user's (or token's) grants by its id, in one query (the lists). */
+export async function userGrants(db: Db, kind: "user" | "token" = "user"): Promise<Map<string, GrantRow[]>> {
   const out = new Map<string, GrantRow[]>();
-  for (const r of await db.select().from(grants).where(like(grants.subject, "user:%"))) {
-    const id = r.subject.slice("user:".length);
+  for (const r of await db.select().from(grants).where(like(grants.subject, `${kind}:%`))) {
+    const id = r.subject.slice(kind.length + 1);
     out.set(id, [...(out.get(id) ?? []), { role: r.role, prefix: r.namespacePrefix }]);
   }
   return out;
@@ -111,6 +124,27 @@ export async function findTokenByHash(db: Db, tokenHash: string): Promise<(Token
 /** Every token, or one user's. */
 export const listTokens = (db: Db, userId?: string): Promise<TokenRow[]> =>
   db.select().from(apiTokens).where(userId === undefined ? undefined : eq(apiTokens.userId, userId)).orderBy(asc(apiTokens.name), asc(apiTokens.createdAt));
+
+/** Tokens that belong to no user (`tern token create`): they carry grants of their own. */
+export async function listOwnTokens(db: Db): Promise<TokenRow[]> {
+  const rows = await db.select({ t: apiTokens }).from(apiTokens).leftJoin(users, eq(users.id, apiTokens.userId))
+    .where(isNull(users.id)).orderBy(asc(apiTokens.name), asc(apiTokens.createdAt));
+  return rows.map((r) => r.t);
+}
+
+/**
+ * One token that belongs to no user, with its grants (a user's token id deletes nothing: it
+ * is revoked under its user). One batch, each statement guarded by the same condition.
+ */
+export async function deleteOwnToken(db: Db, tokenId: string): Promise<boolean> {
+  const own = sql`EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = ${tokenId} AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id))`;
+  const [, del] = await db.batch([
+    db.delete(grants).where(and(eq(grants.subject, `token:${tokenId}`), own)),
+    db.delete(apiTokens).where(and(eq(apiTokens.id, tokenId), own)).returning({ id: apiTokens.id }),
+  ]);
+  changed();
+  return del.length > 0;
+}
 
 /** By id or by name (names are not unique: every token of that name goes). */
 export async function deleteTokens(db: Db, idOrName: string): Promise<number> {

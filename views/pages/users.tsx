@@ -1,6 +1,7 @@
 // /ui/admin/users: every user with role, grants and state, and the forms to add, disable,
-// enable and delete one; /ui/admin/users/{id}: one user's grants, password and API tokens
-// (a new token's secret is shown once, on the page that created it). Admins only.
+// enable and delete one, then the API tokens of no user (`tern token create`) to revoke;
+// /ui/admin/users/{id}: one user's grants, password and API tokens (a new token's secret is
+// shown once, on the page that created it). Admins only.
 import { ROLES } from "../../src/auth/roles.ts";
 import { Csrf, Empty, ErrorBox, Notice, Time } from "../components.tsx";
 import { Header, Layout } from "../layout.tsx";
@@ -16,9 +17,22 @@ export interface UserView {
 export interface TokenView {
   id: string;
   name: string;
+  description: string | null;
   created: number;
   lastUsed: number | null;
+  /** null: never expires. */
+  expires: number | null;
+  expired: boolean;
 }
+
+/** A token of no user: grants of its own, and who made it. */
+export interface OwnTokenView extends TokenView {
+  grants: { role: string; namespace: string }[];
+  createdBy: string;
+}
+
+/** The expiries the token form offers (ISO-8601 durations, Kestra's `maxAge`). */
+const MAX_AGES = [["", "Never"], ["P7D", "7 days"], ["P30D", "30 days"], ["P90D", "90 days"], ["P365D", "1 year"]] as const;
 
 /** Why the last form was refused (shown above the forms, with the entered values kept). */
 export interface Problem {
@@ -61,7 +75,50 @@ function UserActions({ u, back }: { u: UserView; back: "list" | "user" }) {
   );
 }
 
-export function UsersPage({ users, problem, draft }: { users: UserView[]; problem?: Problem; draft?: { username: string; role: string; namespaces: string } }) {
+function TokenName({ t }: { t: TokenView }) {
+  return <>{t.name}{t.description && <div class="muted">{t.description}</div>}</>;
+}
+
+function Expires({ t }: { t: TokenView }) {
+  if (t.expires === null) return <span class="muted">never</span>;
+  return t.expired ? <><span class="state s-killed">EXPIRED</span> <Time ms={t.expires} /></> : <Time ms={t.expires} />;
+}
+
+const LastUsed = ({ t }: { t: TokenView }) => (t.lastUsed === null ? <span class="muted">never</span> : <Time ms={t.lastUsed} />);
+
+/** Tokens made by `tern token create`: listed with their grants, revoked here. */
+function OwnTokens({ tokens }: { tokens: OwnTokenView[] }) {
+  return (
+    <section id="api-tokens">
+      <h2>API tokens of no user</h2>
+      <p class="muted">Made with <code>tern token create</code>: each carries grants of its own. A user's tokens are on the user's page.</p>
+      {tokens.length === 0 ? <Empty>No such API tokens.</Empty> : (
+        <table class="list">
+          <thead><tr><th>Name</th><th>Id</th><th>Grants</th><th>Created</th><th>Expires</th><th>Last used</th><th></th></tr></thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr>
+                <td><TokenName t={t} /></td>
+                <td class="mono">{t.id}</td>
+                <td><Grants grants={t.grants} /></td>
+                <td><Time ms={t.created} /> <span class="muted">by {t.createdBy}</span></td>
+                <td><Expires t={t} /></td>
+                <td><LastUsed t={t} /></td>
+                <td>
+                  <form method="post" action={`/ui/admin/api-tokens/${encodeURIComponent(t.id)}/revoke`} class="inline" data-confirm={`Revoke the token ${t.name}?`}>
+                    <Csrf /><button type="submit" class="small danger">Revoke</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function UsersPage({ users, tokens, problem, draft }: { users: UserView[]; tokens: OwnTokenView[]; problem?: Problem; draft?: { username: string; role: string; namespaces: string } }) {
   return (
     <Layout title="Users" active="">
       <Header title="Users"><a href="/ui/audit">Audit log</a></Header>
@@ -96,6 +153,7 @@ export function UsersPage({ users, problem, draft }: { users: UserView[]; proble
         <span></span>
         <div><button type="submit" class="primary">Add user</button></div>
       </form>
+      <OwnTokens tokens={tokens} />
     </Layout>
   );
 }
@@ -105,14 +163,15 @@ function Tokens({ u, tokens }: { u: UserView; tokens: TokenView[] }) {
     <>
       {tokens.length === 0 ? <Empty>No API tokens.</Empty> : (
         <table class="list">
-          <thead><tr><th>Name</th><th>Id</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+          <thead><tr><th>Name</th><th>Id</th><th>Created</th><th>Expires</th><th>Last used</th><th></th></tr></thead>
           <tbody>
             {tokens.map((t) => (
               <tr>
-                <td>{t.name}</td>
+                <td><TokenName t={t} /></td>
                 <td class="mono">{t.id}</td>
                 <td><Time ms={t.created} /></td>
-                <td>{t.lastUsed === null ? <span class="muted">never</span> : <Time ms={t.lastUsed} />}</td>
+                <td><Expires t={t} /></td>
+                <td><LastUsed t={t} /></td>
                 <td>
                   <form method="post" action={`${userPath(u.id)}/tokens/${encodeURIComponent(t.id)}/revoke`} class="inline" data-confirm={`Revoke the token ${t.name}?`}>
                     <Csrf /><button type="submit" class="small danger">Revoke</button>
@@ -127,6 +186,8 @@ function Tokens({ u, tokens }: { u: UserView; tokens: TokenView[] }) {
         <form method="post" action={`${userPath(u.id)}/tokens`} class="filters" style="margin: 10px 0 0">
           <Csrf />
           <label class="f">Token name<input type="text" name="name" required maxlength={100} placeholder="ci" /></label>
+          <label class="f">Description<input type="text" name="description" maxlength={500} placeholder="deploys from CI" /></label>
+          <label class="f">Expires after<select name="maxAge">{MAX_AGES.map(([v, label]) => <option value={v}>{label}</option>)}</select></label>
           <button type="submit">Create token</button>
         </form>
       )}
@@ -162,6 +223,7 @@ export function UserPage({ u, tokens, problem, created }: { u: UserView; tokens:
         </section>
         <section class="panel">
           <h2>Password</h2>
+          <p class="muted">A new password signs the user out of every other browser; API tokens stay.</p>
           <form method="post" action={`${userPath(u.id)}/password`} class="filters">
             <Csrf />
             <label class="f">New password<input type="password" name="password" required minlength={8} autocomplete="new-password" /></label>
