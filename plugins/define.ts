@@ -159,6 +159,11 @@ export interface EngineHooks {
   setLabels(labels: { key: string; value: string }[]): Promise<void>;
   /** Ask the engine to end the execution in `state` once this task returns. */
   exit(state: string): void;
+  /**
+   * Ask the engine to change the execution's variables (`vars`) once this task succeeds:
+   * `set` is deep-merged in, then each of `unset` (`a.b` names key b of map a) is removed.
+   */
+  variables?(change: { set?: Record<string, unknown>; unset?: string[] }): void;
   /** Resume a PAUSED execution with the Pause task's onResume input values (execution.Resume). */
   resume?(executionId: string, inputs?: Record<string, unknown>): Promise<void>;
   /** Enable or disable a flow's trigger (trigger.Toggle); throws when the flow or trigger is unknown. */

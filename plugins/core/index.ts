@@ -22,13 +22,15 @@ import sleep from "./sleep.ts";
 import { loopUntil, pause, subflow, workingDirectory } from "./special.ts";
 import switchTask from "./switch.ts";
 import { stateDelete, stateGet, stateSet } from "./state.ts";
+import templatedTask from "./templated-task.ts";
 import toggle from "./toggle.ts";
+import { setVariables, unsetVariables } from "./variables.ts";
 
 export const coreTasks: TaskDefinition[] = [
   log, returnTask, echo, sleep, fail, assert, exit, outputValues, labels, localFiles,
   sequential, parallel, ifTask, switchTask, allowFailure, dag, forEach, eachSequential, eachParallel,
   subflow, pause, loopUntil, workingDirectory, stateSet, stateGet, stateDelete, forEachItem, resume, toggle,
-  purgeExecutions, purgeLogs, count, fetchLogs,
+  purgeExecutions, purgeLogs, count, fetchLogs, setVariables, unsetVariables, templatedTask,
 ];
 
 /** Types the engine runs but no flow writes (ForEachItem's steps): found by type, not listed. */

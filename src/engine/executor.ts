@@ -12,6 +12,7 @@ import { isFailure, isTerminal, withState, worstState } from "./states.ts";
 import { taskById } from "./tree.ts";
 import { startSpecial, advanceSpecial } from "./special.ts";
 import { checkAssertions, checkMaxDuration } from "./sla.ts";
+import { applyVariableChanges } from "./variables-change.ts";
 import type { NamespaceFileFilter } from "../files/namespace-copy.ts";
 
 export interface ChildExecution {
@@ -108,6 +109,11 @@ export async function advance(state: ExecState, deps: ExecutorDeps): Promise<Eff
     fx.executionChanged = true;
   }
   if (ex.state === "CREATED" || ex.state === "RESTARTED" || ex.state === "QUEUED") setExecState(w, "RUNNING");
+  // Variables set by finished tasks first: the tasks this pass starts render with them.
+  for (const run of applyVariableChanges(state)) {
+    if (!fx.created.includes(run)) fx.changed.add(run);
+    fx.executionChanged = true;
+  }
   if (ex.killRequested && !wasTerminal) {
     terminate(w, "KILLED");
   } else if (!wasTerminal) {

@@ -1,6 +1,7 @@
 // The in-memory shapes of an execution and its task runs, as the executor sees them.
 import type { Plan, TaskDef } from "../../plugins/define.ts";
 import type { StateHistory } from "./states.ts";
+import type { VariablesChange } from "./variables-change.ts";
 
 export interface Label {
   key: string;
@@ -51,6 +52,8 @@ export interface StoredPlan extends Plan {
   restartBatches?: number[];
   /** Exit task: the state the execution must end in. */
   exit?: string;
+  /** SetVariables/UnsetVariables: the change of the execution's variables (applied by the executor). */
+  variables?: VariablesChange;
   /** WorkingDirectory: the shared folder. */
   workingDir?: string;
   /** Loop: when the next iteration may start. */

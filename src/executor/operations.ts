@@ -214,6 +214,9 @@ export function createOperations(deps: OperationDeps) {
         const oldId = c.id;
         c.id = newId.get(oldId)!;
         c.parentTaskRunId = c.parentTaskRunId ? newId.get(c.parentTaskRunId) ?? null : null;
+        // The new execution starts from the flow's variables; the copied runs' changes are
+        // applied to it again, so it has the variables the original had at this point.
+        if (c.plan?.variables) c.plan.variables.applied = false;
         if (up.has(oldId)) {
           c.state = "RUNNING";
           c.histories = withState(c.histories, "RUNNING", deps.now());

@@ -12,6 +12,7 @@ import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/m
 import { isTerminal } from "../engine/states.ts";
 import { retryOf, taskById } from "../engine/tree.ts";
 import { executionVars, outputsMap, taskRunVars, type VarsSource } from "../engine/variables.ts";
+import { applyVariableChanges } from "../engine/variables-change.ts";
 import type { Db } from "../store/db.ts";
 import {
   claimExecution, findOrphanExecutions, insertExecutionStmt, insertTaskRunsStmts, insertLogsStmt, loadExecution, loadTaskRuns,
@@ -19,8 +20,10 @@ import {
 } from "../store/executions.ts";
 import { applyLimitStmt, flowsWithQueued, promoteQueued } from "../store/concurrency.ts";
 import { groupWrite } from "../store/group-write.ts";
-import { claimTaskRuns, completeStmt, isLeaseGuard, LEASE_GUARD, lostTaskRuns, requeueExpired, type Claimed, type Completion } from "../store/task-queue.ts";
-import { runTask } from "../worker/run-task.ts";
+import {
+  claimTaskRuns, completeStmt, completionPlan, isLeaseGuard, LEASE_GUARD, lostTaskRuns, requeueExpired, type Claimed, type Completion,
+} from "../store/task-queue.ts";
+import { runTask, type TaskRequests } from "../worker/run-task.ts";
 import type { Renderer, Vars } from "./render.ts";
 import { createOperations } from "./operations.ts";
 import { resolveRenderedInputs } from "../flow/index.ts";
@@ -260,7 +263,8 @@ export function createExecutionService(deps: ServiceDeps) {
     if (wasTerminal && !ex.killRequested && !before.length) return;
     if (wasTerminal && !ex.killRequested) {
       // The last afterExecution task ended after the execution did: finish up now.
-      await persistEffects(deps.db, { before, execution: ex, releaseExecution: true, created: [], changed: [], logs: [] }, ex.namespace, ex.flowId);
+      const changed = applyVariableChanges(state);
+      await persistEffects(deps.db, { before, execution: ex, releaseExecution: true, created: [], changed, logs: [] }, ex.namespace, ex.flowId);
       return finish(ex, state.flow);
     }
     // After a restart the children of waiting Subflow tasks may be finished and uncached.
@@ -418,7 +422,7 @@ export function createExecutionService(deps: ServiceDeps) {
             if (deps.mask) l.message = deps.mask(l.message, secretInputs(state));
             fx.logs.push(l);
           },
-          context: (logger, signal, exit) => buildContext(state, run, task, logger, signal, exit),
+          context: (logger, signal, requests) => buildContext(state, run, task, logger, signal, requests),
         });
         applyCompletion(run, completion);
         if (completion.requeueAt !== undefined) wakeQueueAt(completion.requeueAt);
@@ -514,7 +518,7 @@ export function createExecutionService(deps: ServiceDeps) {
           logs.push(l);
           events.emit("log", l);
         },
-        context: (logger, signal, exit) => buildContext(state, c.run, task, logger, signal, exit),
+        context: (logger, signal, requests) => buildContext(state, c.run, task, logger, signal, requests),
       });
       const ex = state.execution;
       const stmts = [completeStmt(completion), LEASE_GUARD, ...insertLogsStmt(logs, ex.namespace, ex.flowId)];
@@ -552,7 +556,7 @@ export function createExecutionService(deps: ServiceDeps) {
     return rs[0].rowsAffected > 0;
   }
 
-  function buildContext(state: ExecState, run: TaskRun, task: TaskDef, logger: TaskContext["logger"], signal: AbortSignal, exit: (s: string) => void) {
+  function buildContext(state: ExecState, run: TaskRun, task: TaskDef, logger: TaskContext["logger"], signal: AbortSignal, requests: TaskRequests) {
     const ex = state.execution;
     const vars = varsFor(state, run);
     const wdRun = nearestWorkingDir(state, run);
@@ -573,7 +577,8 @@ export function createExecutionService(deps: ServiceDeps) {
           ex.labels = [...merged].map(([key, value]) => ({ key, value }));
           await updateLabels(deps.db, ex.id, ex.labels);
         },
-        exit,
+        exit: requests.exit,
+        variables: requests.variables,
         resume: async (id, inputs) => void (await api.resume(id, inputs)),
       },
       now,
@@ -782,7 +787,8 @@ function applyCompletion(run: TaskRun, completion: Completion) {
     state: completion.state, outputs: completion.outputs, attempts: completion.attempts, histories: completion.histories,
     endDate: completion.endDate, queued: completion.requeueAt !== undefined, runAt: completion.requeueAt ?? null, owner: null,
   });
-  if (completion.exit) run.plan = { branches: [], concurrency: 0, exit: completion.exit };
+  const plan = completionPlan(completion);
+  if (plan) run.plan = plan;
 }
 
 /** The child executions a task run started: a Subflow's one, a ForEachItem's one per batch. */

@@ -40,6 +40,13 @@ export function validateTaskTree(flow: Record<string, unknown>, registry: TaskRe
   return walk.issues;
 }
 
+/** Validate one task on its own, as in a flow without plugin defaults (TemplatedTask's rendered spec). */
+export function validateTask(task: unknown, registry: TaskRegistry): Issue[] {
+  const walk: Walk = { registry, defaults: [], defaultsKey: "pluginDefaults", seen: new Map(), issues: [] };
+  visit(walk, task, []);
+  return walk.issues;
+}
+
 function visit(walk: Walk, task: unknown, path: Path): void {
   if (!isMap(task)) {
     walk.issues.push({ path, message: "expected a task (a mapping with id and type)" });

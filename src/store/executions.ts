@@ -96,9 +96,12 @@ function updateRunStmt(r: TaskRun): InStatement {
 
 function updateExecutionStmt(ex: Execution, release: boolean): InStatement {
   return {
-    sql: `UPDATE executions SET state=?, histories=?, outputs=?, labels=?, start_date=?, end_date=?, wake_at=?, updated_at=?
+    sql: `UPDATE executions SET state=?, histories=?, outputs=?, labels=?, variables=?, start_date=?, end_date=?, wake_at=?, updated_at=?
       ${release ? ", owner = NULL, lease_until = NULL" : ""} WHERE id=?`,
-    args: [ex.state, toJson(ex.histories), toJson(ex.outputs), toJson(ex.labels), ex.startDate, ex.endDate, ex.wakeAt, Date.now(), ex.id],
+    args: [
+      ex.state, toJson(ex.histories), toJson(ex.outputs), toJson(ex.labels), toJson(ex.variables), ex.startDate, ex.endDate, ex.wakeAt,
+      Date.now(), ex.id,
+    ],
   };
 }
 

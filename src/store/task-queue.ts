@@ -1,6 +1,7 @@
 // The worker's side of task runs: claim with a lease and a fencing token, complete fenced.
 import type { Row } from "@libsql/client";
-import type { Attempt, TaskRun } from "../engine/model.ts";
+import type { Attempt, StoredPlan, TaskRun } from "../engine/model.ts";
+import type { VariablesChange } from "../engine/variables-change.ts";
 import type { Db } from "./db.ts";
 import { rowToTaskRun } from "./executions.ts";
 import { toJson } from "./json.ts";
@@ -44,7 +45,15 @@ export interface Completion {
   /** Retry: back to the queue at runAt instead of ending. */
   requeueAt?: number;
   exit?: string;
+  /** SetVariables/UnsetVariables that succeeded: the change the executor applies to the execution. */
+  variables?: VariablesChange;
   endDate: number | null;
+}
+
+/** What a completion keeps in the run's plan for the executor (Exit's state, a variables change), or null. */
+export function completionPlan(c: Completion): StoredPlan | null {
+  if (!c.exit && !c.variables) return null;
+  return { branches: [], concurrency: 0, ...(c.exit ? { exit: c.exit } : {}), ...(c.variables ? { variables: c.variables } : {}) };
 }
 
 /**
@@ -58,7 +67,7 @@ export function completeStmt(c: Completion) {
           WHERE id = ? AND owner = ? AND fence = ? AND state = 'RUNNING'`,
     args: [
       c.state, toJson(c.outputs), toJson(c.attempts), toJson(c.histories), c.endDate, c.requeueAt !== undefined ? 1 : 0,
-      c.requeueAt ?? null, c.exit ? toJson({ branches: [], concurrency: 0, exit: c.exit }) : null, c.id, c.owner, c.fence,
+      c.requeueAt ?? null, toJson(completionPlan(c)), c.id, c.owner, c.fence,
     ],
   };
 }

@@ -4,13 +4,17 @@ import { durationMs, NonRetriableError, TaskStateError, type Logger, type LogLev
 import type { Attempt, LogEntry, TaskRun } from "../engine/model.ts";
 import { decideRetry } from "../engine/retry.ts";
 import { withState } from "../engine/states.ts";
+import type { VariablesChange } from "../engine/variables-change.ts";
 import type { Completion } from "../store/task-queue.ts";
+import { runWithProps } from "./task-props.ts";
 
-/** Properties every task has; the engine reads them, the plugin never sees them. */
-const COMMON = new Set([
-  "id", "type", "description", "retry", "timeout", "disabled", "runIf", "when", "allowFailure", "allowWarning",
-  "logLevel", "logToFile", "workerGroup",
-]);
+/** What a task asks of the engine besides its outputs, kept with its completion. */
+export interface TaskRequests {
+  /** Exit: end the execution in this state. */
+  exit(state: string): void;
+  /** SetVariables/UnsetVariables: change the execution's variables (kept only if the task succeeds). */
+  variables(change: VariablesChange): void;
+}
 
 export interface RunTaskInput {
   run: TaskRun;
@@ -20,7 +24,7 @@ export interface RunTaskInput {
   def: RunnableDefinition;
   retry: Record<string, unknown> | undefined;
   /** Builds the plugin context around a logger and a signal (storage, kv, render…). */
-  context(logger: Logger, signal: AbortSignal, exit: (s: string) => void): TaskContext;
+  context(logger: Logger, signal: AbortSignal, requests: TaskRequests): TaskContext;
   now(): Date;
   onLog(entry: LogEntry): void;
   /** Aborted by kill or a lost lease. */
@@ -45,22 +49,18 @@ export async function runTask(input: RunTaskInput): Promise<Completion> {
   const abort = () => controller.abort(input.signal.reason);
   input.signal.addEventListener("abort", abort, { once: true });
   let exitState: string | undefined;
+  let requested: VariablesChange | undefined;
+  let variables: VariablesChange | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let state: string;
   let outputs: Record<string, unknown> | null = null;
   let final = false;
   try {
-    const ctx = input.context(logger, controller.signal, (s) => (exitState = s));
-    const work = (async () => {
-      const props: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(task)) {
-        if (COMMON.has(k)) continue;
-        props[k] = def.raw.includes(k) ? v : await ctx.renderDeep(v);
-      }
-      const parsed = def.schema.safeParse(props);
-      if (!parsed.success) throw new Error(`invalid properties: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-      return (await def.run(ctx, parsed.data)) ?? null;
-    })();
+    const ctx = input.context(logger, controller.signal, {
+      exit: (s) => (exitState = s),
+      variables: (change) => (requested = change),
+    });
+    const work = runWithProps(def, task, ctx);
     const timeoutMs = task.timeout ? durationMs(await ctx.render(String(task.timeout))) : 0;
     const guards: Promise<never>[] = [
       new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(new AbortedError()), { once: true })),
@@ -75,6 +75,7 @@ export async function runTask(input: RunTaskInput): Promise<Completion> {
     }
     outputs = await Promise.race([work, ...guards]);
     state = exitState ?? "SUCCESS";
+    variables = requested;
   } catch (e) {
     if (e instanceof AbortedError) state = "KILLED";
     else if (e instanceof TaskStateError) state = e.state;
@@ -86,7 +87,7 @@ export async function runTask(input: RunTaskInput): Promise<Completion> {
     if (timer) clearTimeout(timer);
     input.signal.removeEventListener("abort", abort);
   }
-  return complete(input, state, outputs, exitState, final);
+  return complete(input, state, outputs, { exit: exitState, variables }, final);
 }
 
 class AbortedError extends Error {
@@ -95,7 +96,9 @@ class AbortedError extends Error {
   }
 }
 
-function complete(input: RunTaskInput, state: string, outputs: Record<string, unknown> | null, exit?: string, final = false): Completion {
+function complete(
+  input: RunTaskInput, state: string, outputs: Record<string, unknown> | null, kept: Pick<Completion, "exit" | "variables">, final = false,
+): Completion {
   const { run, task } = input;
   const now = input.now();
   const nowIso = now.toISOString();
@@ -103,7 +106,7 @@ function complete(input: RunTaskInput, state: string, outputs: Record<string, un
   const last = attempts.at(-1)!;
   last.state = { current: state, histories: withState(last.state.histories, state, now) };
   last.endDate = nowIso;
-  const base = { id: run.id, owner: input.owner, fence: input.fence, outputs, attempts, exit };
+  const base = { id: run.id, owner: input.owner, fence: input.fence, outputs, attempts, ...kept };
   if (state === "FAILED") {
     const first = Date.parse(attempts[0]?.startDate ?? nowIso);
     const retry = decideRetry(input.retry, attempts.length, first, now.getTime());
