@@ -316,6 +316,29 @@ afterExecution:
     expect(bad.execution.state).toBe("FAILED");
     expect(bad.run("report").outputs).toEqual({ value: "FAILED" });
   });
+
+  test("every task of the list runs in order, also after one that ran on a worker", async () => {
+    const o = await e.run(flow("after-execution-list", `
+tasks:
+  - id: main
+    type: io.kestra.plugin.core.log.Log
+    message: main
+afterExecution:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT0.05S
+  - id: note
+    type: io.kestra.plugin.core.log.Log
+    message: after the nap
+  - id: last
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT0.01S
+`));
+    expect(o.execution.state).toBe("SUCCESS");
+    expect(o.taskIds()).toEqual(["main", "nap", "note", "last"]);
+    expect(o.runs.map((r) => r.state)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(o.run("note").startDate!).toBeGreaterThanOrEqual(o.run("nap").endDate!);
+  });
 });
 
 describe("flow outputs, variables, inputs, pluginDefaults", () => {

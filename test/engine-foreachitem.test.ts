@@ -347,6 +347,8 @@ ${props}
     const first = await e.run(parent("fei-restart-missing", "late"), { inputs: { file: await upload("x 1\nx 2\nx 3\n") } });
     expect(first.execution.state).toBe("FAILED");
     expect(first.logsOf("each_items").join("\n")).toContain("Unable to find flow 'engine.fei'.'late'");
+    // The failed step's attempt ends FAILED with it.
+    expect(first.run("each_items").attempts.map((a) => a.state.current)).toEqual(["FAILED"]);
     const before = first.run("each_items").plan!.children!;
     for (const id of before) expect(await loadExecution(e.tern.db, id)).toBeUndefined();
 

@@ -9,7 +9,7 @@ import type { FileStore, RunnableDefinition, TaskContext, TaskDef } from "../../
 import { findTask } from "../../plugins/index.ts";
 import { advance, type Effects, type ExecState, type ExecutorDeps, type SubflowRequest } from "../engine/executor.ts";
 import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/model.ts";
-import { isTerminal } from "../engine/states.ts";
+import { isTerminal, withState } from "../engine/states.ts";
 import { retryOf, taskById } from "../engine/tree.ts";
 import { executionVars, outputsMap, taskRunVars, type VarsSource } from "../engine/variables.ts";
 import { applyVariableChanges } from "../engine/variables-change.ts";
@@ -261,8 +261,10 @@ export function createExecutionService(deps: ServiceDeps) {
     const ex = state.execution;
     const wasTerminal = isTerminal(ex.state) && state.runs.every((r) => isTerminal(r.state));
     if (wasTerminal && !ex.killRequested && !before.length) return;
-    if (wasTerminal && !ex.killRequested) {
-      // The last afterExecution task ended after the execution did: finish up now.
+    // An afterExecution task ended after the execution did: the next one starts (the walk below),
+    // or, after the last one, the execution finishes up now.
+    const afterLeft = (state.flow.afterExecution ?? []).some((t) => !state.runs.some((r) => r.taskId === t.id));
+    if (wasTerminal && !ex.killRequested && !afterLeft) {
       const changed = applyVariableChanges(state);
       await persistEffects(deps.db, { before, execution: ex, releaseExecution: true, created: [], changed, logs: [] }, ex.namespace, ex.flowId);
       return finish(ex, state.flow);
@@ -354,9 +356,17 @@ export function createExecutionService(deps: ServiceDeps) {
     for (const req of reqs) {
       if (req.parentRun.state === "FAILED") continue; // an earlier batch of the same ForEachItem failed
       const child = await buildChild(state, req).catch((e: Error) => {
-        logs.push({ executionId: state.execution.id, taskRunId: req.parentRun.id, taskId: req.parentRun.taskId, attempt: 0, level: "ERROR", message: e.message, timestamp: now().getTime() });
-        req.parentRun.state = "FAILED";
-        req.parentRun.histories.push({ state: "FAILED", date: now().toISOString() });
+        const run = req.parentRun;
+        const date = now();
+        logs.push({ executionId: state.execution.id, taskRunId: run.id, taskId: run.taskId, attempt: Math.max(0, run.attempts.length - 1), level: "ERROR", message: e.message, timestamp: date.getTime() });
+        run.state = "FAILED";
+        run.histories.push({ state: "FAILED", date: date.toISOString() });
+        // Its attempt ends with it (it would otherwise stay RUNNING in the attempt history).
+        const attempt = run.attempts.at(-1);
+        if (attempt && !isTerminal(attempt.state.current)) {
+          attempt.state = { current: "FAILED", histories: withState(attempt.state.histories, "FAILED", date) };
+          attempt.endDate = date.toISOString();
+        }
         return undefined;
       });
       if (!child) continue;
