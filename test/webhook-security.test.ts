@@ -119,3 +119,42 @@ test("in-flight cap: slow requests beyond maxInFlight get 429 instead of queuein
   const results = await Promise.all(Array.from({ length: 6 }, () => fx.call("POST", url("slow"), "{}")));
   expect(results.map((r) => r.status).sort()).toEqual([200, 200, 429, 429, 429, 429]);
 });
+
+test("a body is data, never a template: expressions in it are not evaluated, secrets stay secret", async () => {
+  const token = "tok-Very-Secret-4711";
+  fx = await createWebhookFixture({}, { SECRET_TOKEN: Buffer.from(token).toString("base64") });
+  await fx.save(`id: echo
+namespace: hooks
+inputs:
+  - id: note
+    type: STRING
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "got {{ trigger.body.msg }} / {{ inputs.note }}"
+  - id: r
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ trigger.body.msg }}"
+triggers:
+  - id: hook
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: k
+    inputs:
+      note: "{{ trigger.body.msg }}"
+`);
+  await fx.scheduler.syncAll();
+  const msg = "{{ secret('TOKEN') }} {% for x in range(1, 3) %}x{% endfor %} {{ 7 * 7 }} #{1+1}";
+  const res = await fx.call("POST", "/api/v1/executions/webhook/hooks/echo/k", JSON.stringify({ msg }), { "content-type": "application/json" });
+  expect(res.status).toBe(200);
+  const { id } = await res.json();
+  const done = await fx.tern.service.waitFor(id);
+  expect(done.state).toBe("SUCCESS");
+  expect(done.inputs).toEqual({ note: msg });
+  const runs = await fx.tern.db.$client.execute({ sql: "SELECT outputs FROM task_runs WHERE execution_id = ? AND task_id = 'r'", args: [id] });
+  expect(JSON.parse(String(runs.rows[0].outputs))).toEqual({ value: msg });
+  const logs = await fx.tern.db.$client.execute({ sql: "SELECT message FROM logs WHERE execution_id = ?", args: [id] });
+  expect(logs.rows.map((r) => r.message)).toContain(`got ${msg} / ${msg}`);
+  const everything = JSON.stringify([done, runs.rows, logs.rows]);
+  expect(everything).not.toContain(token);
+  expect(everything).not.toContain(" 49 ");
+});
