@@ -3,7 +3,7 @@
 // to SUCCESS, and whether every accepted execution reached SUCCESS — beside a bare Hono
 // hello-world on Bun measured the same way in the same run.
 // Usage: bun bench/api-throughput.ts [seconds=20] [clients=10]   (appends to bench/RESULTS.md)
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -89,6 +89,16 @@ await load(1, post); // warm-up (not counted below: filtered by id)
 const created = await load(SECONDS, post, async (res, t0) => {
   started.set(((await res.json()) as { id: string }).id, t0);
 });
+// The server's resident memory right after the load (Linux /proc), and its peak.
+const memory = (() => {
+  try {
+    const status = readFileSync(`/proc/${tern.proc.pid}/status`, "utf8");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+  } catch {
+    return undefined;
+  }
+})();
 
 // The backlog: how long after the load stopped until no execution of the flow is unfinished.
 const settleStart = performance.now();
@@ -141,6 +151,7 @@ const lines = [
   `| Tern: executions created (POST /api/v1/executions/…, 3-task Return/Log flow) | **${rate(created)} /s** (${created.ok} in ${created.seconds.toFixed(1)} s, ${created.failed} failed requests) |`,
   `| POST → SUCCESS, p50 / p99 | ${latencies.length ? `${pct(latencies, 0.5)} ms / ${pct(latencies, 0.99)} ms` : "n/a"} |`,
   `| Reached SUCCESS | ${latencies.length} of ${started.size} (lost ${lost}, other state ${notSuccess}); backlog drained ${settleSeconds.toFixed(1)} s after the load stopped |`,
+  `| Server memory (RSS) right after the load / peak | ${memory ? `${memory.rss.toFixed(0)} MB / ${memory.peak.toFixed(0)} MB` : "n/a"} |`,
   `| Target | 2,000 executions created/s, all SUCCESS |`,
   "",
 ];

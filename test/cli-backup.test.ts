@@ -32,6 +32,8 @@ test("a backup taken under load starts a new server with every finished executio
   mkdirSync(join(dir, "flows"));
   writeFileSync(join(dir, "flows", "keep.yaml"), FLOW);
   const server = await startServer({ data: join(dir, "data"), flows: join(dir, "flows") });
+  // A failed expectation must not leave the server running.
+  afterAll(() => void server.proc.kill("SIGKILL"));
   const post = (wait: boolean) => fetch(`${server.url}/api/v1/executions/backup.test/keep${wait ? "?wait=true" : ""}`, { method: "POST" });
   const finished: { id: string; uri: string }[] = [];
   for (let i = 0; i < 20; i++) {
@@ -56,6 +58,7 @@ test("a backup taken under load starts a new server with every finished executio
   expect(await server.stop()).toBe(0);
 
   const restored = await startServer({ data: join(dir, "copy") });
+  afterAll(() => void restored.proc.kill("SIGKILL"));
   try {
     for (const f of finished) {
       const ex = await (await fetch(`${restored.url}/api/v1/executions/${f.id}`)).json();
