@@ -48,6 +48,11 @@ export async function startCheckpointer(
   }
   await db.$client.execute(`PRAGMA journal_size_limit = ${LOG_SIZE_LIMIT}`);
   await db.$client.execute(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  // Should the thread die later, the main connection takes the checkpoints back at once.
+  worker.addEventListener("error", (e) => {
+    console.error(`[tern] background checkpoint thread failed (${e.message}); checkpointing inline`);
+    void db.$client.execute("PRAGMA wal_autocheckpoint = 1000").catch(() => {});
+  });
   (worker as Worker & { unref(): void }).unref();
   return {
     async stop() {
