@@ -30,6 +30,8 @@ export interface Tern {
   service: ReturnType<typeof createExecutionService>;
   flows: ReturnType<typeof createFlowSource>;
   secrets: ReturnType<typeof createSecretStore>;
+  /** Tern's TERN_* settings (the HTTP address guard of http.Trigger reads them). */
+  settings: Record<string, string | undefined>;
   close(): Promise<void>;
 }
 
@@ -118,7 +120,7 @@ export async function createTern(config: Config, env: Record<string, string | un
     }),
   });
   return {
-    config, db, storage, service, flows, secrets,
+    config, db, storage, service, flows, secrets, settings: runtime.settings ?? {},
     async close() {
       await service.stop(0);
       db.$client.close();

@@ -150,7 +150,7 @@ test("flowJsonSchema: tasks are a oneOf over registered types, discriminated by 
   expect(log.properties.level.anyOf[1]).toEqual({ type: "string", pattern: "\\{\\{" });
   const seq = variants.find((v) => JSON.stringify(v.properties.type).includes('"io.kestra.plugin.core.flow.Sequential"'));
   if (seq) expect(seq.properties.tasks.items).toEqual({ $ref: "#/$defs/task" });
-  expect(schema.properties.triggers.items.oneOf.length).toBe(3);
+  expect(schema.properties.triggers.items.oneOf.length).toBe(5);
   expect(schema.properties.inputs.items.oneOf.length).toBe(19);
 });
 

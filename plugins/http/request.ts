@@ -3,10 +3,10 @@ import { z } from "zod";
 import { defineTask } from "../define.ts";
 import { failUnlessAllowed, headerMap, requestProps, sendRequest, type Sent } from "./client.ts";
 
-const DEFAULT_MAX = 10 * 1024 * 1024;
+export const DEFAULT_MAX = 10 * 1024 * 1024;
 
 /** The body as text, refusing to hold more than `max` bytes (Kestra's maxContentLength). */
-async function readCapped(sent: Sent, max: number): Promise<string> {
+export async function readCapped(sent: Sent, max: number): Promise<string> {
   const body = sent.response.body;
   if (!body) return "";
   const parts: Uint8Array[] = [];

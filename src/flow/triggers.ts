@@ -1,8 +1,10 @@
-// Trigger definitions: the three kinds Tern runs (Schedule, Webhook, Flow) under their
-// Kestra names and legacy aliases. Any other trigger type is an error naming it, so a
+// Trigger definitions: the kinds Tern runs (Schedule, ScheduleOnDates, Webhook, Flow, HTTP
+// polling) under their Kestra names and legacy aliases. Any other trigger type is an error naming it, so a
 // flow never silently loses a trigger it relies on.
 import { z } from "zod";
-import { dropNulls, isoDuration, labelsSchema } from "./common.ts";
+import { requestProps } from "../../plugins/http/client.ts";
+import { parseZoned } from "../scheduler/zoned.ts";
+import { dropNulls, isoDuration, isoDurationMs, labelsSchema } from "./common.ts";
 import { prefixIssues, type Issue } from "./errors.ts";
 import { suggest } from "./suggest.ts";
 import { runSchema } from "./zod-tools.ts";
@@ -13,6 +15,8 @@ export const STATES = ["CREATED", "QUEUED", "RUNNING", "PAUSED", "RESTARTED", "K
 const SCHEDULE = "io.kestra.plugin.core.trigger.Schedule";
 const WEBHOOK = "io.kestra.plugin.core.trigger.Webhook";
 const FLOW = "io.kestra.plugin.core.trigger.Flow";
+const SCHEDULE_ON_DATES = "io.kestra.plugin.core.trigger.ScheduleOnDates";
+const HTTP = "io.kestra.plugin.core.http.Trigger";
 
 /** Accepted type names -> canonical name. */
 export const TRIGGER_TYPES: Record<string, string> = {
@@ -22,6 +26,9 @@ export const TRIGGER_TYPES: Record<string, string> = {
   "io.kestra.core.models.triggers.types.Webhook": WEBHOOK,
   [FLOW]: FLOW,
   "io.kestra.core.models.triggers.types.Flow": FLOW,
+  [SCHEDULE_ON_DATES]: SCHEDULE_ON_DATES,
+  [HTTP]: HTTP,
+  "io.kestra.plugin.fs.http.Trigger": HTTP,
 };
 
 /** Conditions are checked by the scheduler when it evaluates them; here only their shape. */
@@ -53,6 +60,37 @@ const webhookSignature = z.strictObject({
   tolerance: isoDuration().optional().meta({ description: "Replay window for timestamped schemes (default PT5M)" }),
 }).meta({ description: "Verify the sender's signature (Tern extension)" });
 
+const dynamic = (v: string) => v.includes("{{") || v.includes("{%");
+
+/** An IANA zone name (checked unless it is an expression). */
+const timezone = z.string().refine((tz) => {
+  if (dynamic(tz)) return true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: "unknown time zone (expected an IANA name such as Europe/Paris)" });
+
+/** ScheduleOnDates' dates: a list of ISO date-times (each may be an expression), or one expression giving the list. */
+const dates = z.union([z.array(z.string()).min(1, { message: "expected at least one date" }), z.string().min(1)]).superRefine((v, ctx) => {
+  if (typeof v === "string") {
+    if (!dynamic(v)) ctx.addIssue({ code: "custom", message: "expected a list of ISO 8601 date-times (or an expression giving one)" });
+    return;
+  }
+  v.forEach((d, i) => {
+    if (dynamic(d)) return;
+    try {
+      parseZoned(d);
+    } catch {
+      ctx.addIssue({ code: "custom", path: [i], message: `not an ISO 8601 date-time: "${d}" (e.g. 2026-03-01T09:00:00+01:00)` });
+    }
+  });
+}).meta({ description: "The date-times to fire at (ISO 8601; without an offset they are read in `timezone`)" });
+
+const positiveDuration = isoDuration().refine((d) => (isoDurationMs(d) ?? 1) > 0, { message: "expected a positive duration" });
+
 export const triggerSchemas: Record<string, z.ZodObject> = {
   [SCHEDULE]: z.strictObject({
     ...common,
@@ -82,6 +120,22 @@ export const triggerSchemas: Record<string, z.ZodObject> = {
     states: z.array(z.enum(STATES)).optional(),
     preconditions: z.looseObject({ id: z.string().optional(), flows: z.array(z.looseObject({})).optional(), where: z.array(z.looseObject({})).optional() }).optional(),
   }).meta({ title: "Flow trigger" }),
+  [SCHEDULE_ON_DATES]: z.strictObject({
+    ...common,
+    dates,
+    timezone: timezone.optional().meta({ description: "Zone of dates written without an offset, and of trigger.date (default UTC)" }),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    recoverMissedSchedules: z.enum(["ALL", "LAST", "NONE"]).optional(),
+  }).meta({ title: "ScheduleOnDates trigger" }),
+  [HTTP]: z.strictObject({
+    ...common,
+    ...requestProps,
+    interval: positiveDuration.optional().meta({ description: "Time between two requests (default PT60S)" }),
+    responseCondition: z.string().optional().meta({ description: 'Starts an execution when it renders truthy; sees response.statusCode, response.body, response.headers (default "{{ response.statusCode < 400 }}")' }),
+    params: z.record(z.string(), z.unknown()).optional().meta({ description: "Query parameters added to the uri" }),
+    inputs: z.record(z.string(), z.unknown()).optional(),
+    encryptBody: z.literal(false, { message: "encrypted bodies are not supported by Tern (trigger.body is kept in clear)" }).optional(),
+  }).meta({ title: "HTTP polling trigger" }),
 };
 
 export interface TriggerDef {

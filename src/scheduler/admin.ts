@@ -2,16 +2,19 @@
 // time, disable/enable them, and start, pause or cancel a backfill of a time range. Every
 // write goes through updateTriggerAdmin, which fences out an in-flight scheduler pass.
 import type { FlowModel } from "../engine/model.ts";
+import type { Renderer } from "../executor/render.ts";
 import type { Db } from "../store/db.ts";
 import {
-  dbNow, getTriggerRow, listTriggerRows, SCHEDULE_TYPE, updateTriggerAdmin, type BackfillState, type TriggerKey, type TriggerRow,
+  dbNow, getTriggerRow, HTTP_TRIGGER_TYPE, listTriggerRows, updateTriggerAdmin, type BackfillState, type TriggerKey, type TriggerRow,
 } from "../store/triggers.ts";
-import { compileCron } from "./cron.ts";
+import { isSlotType, scheduleOf } from "./plan.ts";
 import { triggersOf } from "./sync.ts";
 
 export interface AdminDeps {
   db: Db;
   flows: { get(namespace: string, id: string): Promise<FlowModel | undefined> };
+  /** Renders ScheduleOnDates' dates (secret()); a plain renderer when absent. */
+  renderer?: Renderer;
 }
 
 export class TriggerAdminError extends Error {
@@ -43,9 +46,13 @@ export function createTriggerAdmin(deps: AdminDeps) {
     return { row, def };
   }
 
-  function scheduleOf(def: Record<string, unknown> | undefined, k: TriggerKey) {
-    if (!def || def.type !== SCHEDULE_TYPE) throw new TriggerAdminError(422, `trigger '${k.triggerId}' is not a Schedule trigger`);
-    return compileCron({ cron: String(def.cron), timezone: def.timezone as string | undefined, withSeconds: def.withSeconds === true });
+  async function slotsOf(def: ReturnType<typeof triggersOf>[number] | undefined, k: TriggerKey) {
+    if (!def || !isSlotType(def.type)) throw new TriggerAdminError(422, `trigger '${k.triggerId}' is not a Schedule trigger`);
+    try {
+      return await scheduleOf(def, { id: k.flowId, namespace: k.namespace, revision: 0 }, deps.renderer);
+    } catch (e) {
+      throw new TriggerAdminError(422, `trigger '${k.triggerId}': ${(e as Error).message}`);
+    }
   }
 
   return {
@@ -65,22 +72,25 @@ export function createTriggerAdmin(deps: AdminDeps) {
       return row ? triggerContextJson(row) : undefined;
     },
     /**
-     * Disable or enable. Enabling a Schedule starts it afresh from now: slots skipped while
+     * Disable or enable. Enabling a Schedule (or ScheduleOnDates) starts it afresh from now: slots skipped while
      * it was disabled were skipped on purpose and are not recovered as missed.
      */
     async setDisabled(k: TriggerKey, disabled: boolean) {
       const { row, def } = await requireTrigger(k);
-      if (!disabled && row.type === SCHEDULE_TYPE && def) {
+      if (!disabled && isSlotType(row.type) && def) {
         const now = await dbNow(deps.db);
-        const next = scheduleOf(def, k).next(new Date(now))?.getTime() ?? null;
+        const next = (await slotsOf(def, k)).next(new Date(now))?.getTime() ?? null;
         await updateTriggerAdmin(deps.db, k, { disabled, nextDate: next, lastDate: now });
+      } else if (!disabled && row.type === HTTP_TRIGGER_TYPE && def) {
+        // A polling trigger polls again at once; what happened while it was disabled is not replayed.
+        await updateTriggerAdmin(deps.db, k, { disabled, nextDate: await dbNow(deps.db) });
       } else await updateTriggerAdmin(deps.db, k, { disabled });
       return triggerContextJson((await getTriggerRow(deps.db, k))!);
     },
     /** Fire every slot of [start, end] (end defaults to now), beside the regular schedule. */
     async backfill(k: TriggerKey, req: { start: string; end?: string | null; inputs?: Record<string, unknown>; labels?: { key: string; value: string }[] }) {
       const { def } = await requireTrigger(k);
-      const schedule = scheduleOf(def, k);
+      const schedule = await slotsOf(def, k);
       const start = Date.parse(req.start);
       const end = req.end ? Date.parse(req.end) : await dbNow(deps.db);
       if (Number.isNaN(start) || Number.isNaN(end)) throw new TriggerAdminError(422, "backfill start and end must be ISO 8601 date-times");

@@ -1,4 +1,4 @@
-// Firing one claimed Schedule trigger: plan its due slots (recoverMissedSchedules,
+// Firing one claimed Schedule (or ScheduleOnDates) trigger: plan its due slots (recoverMissedSchedules,
 // lateMaximumDelay), check conditions per slot, create one execution per slot under the
 // dedup key `schedule:{ns}:{flow}:{trigger}:{slotISO}`, continue any backfill, then hand the
 // row back fenced on the claim. A crash anywhere in between is safe: the lease expires, the
@@ -8,10 +8,13 @@ import type { Renderer } from "../executor/render.ts";
 import { toLabels } from "../executor/service.ts";
 import { isoDurationMs, type TriggerDef } from "../flow/index.ts";
 import type { Db } from "../store/db.ts";
-import { completeClaim, SCHEDULE_TYPE, type BackfillState, type TriggerRow } from "../store/triggers.ts";
+import type { PollResponse } from "../../plugins/http/poll.ts";
+import { completeClaim, HTTP_TRIGGER_TYPE, type BackfillState, type TriggerRow } from "../store/triggers.ts";
 import { conditionsPass, type Condition } from "./conditions.ts";
-import { compileCron, isoInZone, type Schedule } from "./cron.ts";
+import { isoInZone, type Schedule } from "./cron.ts";
 import { launch, type Launcher } from "./launch.ts";
+import { scheduleOf } from "./plan.ts";
+import { firePoll } from "./poll.ts";
 import { planSlots, type RecoverPolicy } from "./slots.ts";
 import { triggersOf } from "./sync.ts";
 
@@ -27,21 +30,24 @@ export interface FireDeps {
   maxSlots: number;
   log(message: string): void;
   onLaunched?(slot: Date, created: boolean): void;
+  /** Sends an http.Trigger's request (plugins/http/poll.ts with the instance's settings). */
+  httpPoll?(props: Record<string, unknown>): Promise<PollResponse>;
 }
 
 /** Returns how many executions this call created. */
 export async function fireClaimed(deps: FireDeps, row: TriggerRow, now: number): Promise<number> {
   const key = { namespace: row.namespace, flowId: row.flowId, triggerId: row.triggerId };
   const flow = await deps.flows.get(row.namespace, row.flowId).catch(() => undefined);
-  const def = triggersOf(flow).find((t) => t.id === row.triggerId && t.type === SCHEDULE_TYPE);
+  const def = triggersOf(flow).find((t) => t.id === row.triggerId && t.type === row.type);
   if (!flow || !def || def.disabled || flow.disabled) {
     // Gone or disabled since the last sync: park it; the sync re-plans it if it comes back.
     await completeClaim(deps.db, key, deps.owner, row.fence, { nextDate: null, lastDate: row.lastDate, backfill: row.backfill });
     return 0;
   }
+  if (def.type === HTTP_TRIGGER_TYPE) return firePoll(deps, flow, def, row, now);
   let schedule: Schedule;
   try {
-    schedule = compileCron({ cron: String(def.cron), timezone: def.timezone as string | undefined, withSeconds: def.withSeconds === true });
+    schedule = await scheduleOf(def, flow, deps.renderer);
   } catch (e) {
     deps.log(`${row.namespace}.${row.flowId} trigger ${row.triggerId}: ${(e as Error).message}`);
     await completeClaim(deps.db, key, deps.owner, row.fence, { nextDate: null, lastDate: row.lastDate, backfill: row.backfill });

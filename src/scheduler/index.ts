@@ -1,4 +1,5 @@
 // The scheduler's public surface, and how a Tern instance builds one.
+import { pollHttp } from "../../plugins/http/poll.ts";
 import { createRenderer, type Renderer } from "../executor/render.ts";
 import type { Tern } from "../main.ts";
 import { createTemplateEngine } from "../template/index.ts";
@@ -27,14 +28,19 @@ export function triggerRenderer(tern: Pick<Tern, "secrets">, now: () => Date = (
 }
 
 /** The scheduler of one instance: `tern serve` starts it for roles all and scheduler. */
-export function createTernScheduler(tern: Pick<Tern, "db" | "service" | "flows" | "secrets" | "config">, opts: Partial<SchedulerDeps> = {}) {
+export function createTernScheduler(
+  tern: Pick<Tern, "db" | "service" | "flows" | "secrets" | "config"> & Partial<Pick<Tern, "settings">>, opts: Partial<SchedulerDeps> = {},
+) {
   return createScheduler({
     db: tern.db, service: tern.service, flows: tern.flows,
     renderer: opts.renderer ?? triggerRenderer(tern),
+    // http.Trigger requests go through the HTTP tasks' client and its address guard (TERN_HTTP_ALLOW_*).
+    httpPoll: (props) => pollHttp(props, { settings: tern.settings ?? {} }),
     owner: tern.config.instanceId ?? `scheduler-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     tickMs: tern.config.tickMs,
     ...opts,
   });
 }
 
-export const createTernTriggerAdmin = (tern: Pick<Tern, "db" | "flows">) => createTriggerAdmin({ db: tern.db, flows: tern.flows });
+export const createTernTriggerAdmin = (tern: Pick<Tern, "db" | "flows"> & Partial<Pick<Tern, "secrets">>) =>
+  createTriggerAdmin({ db: tern.db, flows: tern.flows, renderer: tern.secrets ? triggerRenderer({ secrets: tern.secrets }) : undefined });

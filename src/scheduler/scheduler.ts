@@ -1,6 +1,6 @@
 // The scheduler: a tick loop (default every second) plus an early wake-up at the next due
 // slot, so a schedule fires within milliseconds of its time. Each tick resyncs trigger rows
-// when flows changed, claims due Schedule triggers (store/triggers.ts) and fires them; the
+// when flows changed, claims due timed triggers (Schedule, ScheduleOnDates, http polling) (store/triggers.ts) and fires them; the
 // database decides who fires what, so any number of instances can run this loop at once.
 import type { EventEmitter } from "node:events";
 import type { Execution, FlowModel } from "../engine/model.ts";
@@ -11,6 +11,7 @@ import { claimDueTriggers, dbNow, flowsFingerprint, nextWake, updateTriggerAdmin
 import { pruneDeliveries } from "../store/webhooks.ts";
 import { fireClaimed } from "./fire.ts";
 import { createFlowTriggers } from "./flow-triggers.ts";
+import type { PollResponse } from "../../plugins/http/poll.ts";
 import type { Launcher } from "./launch.ts";
 import type { RecoverPolicy } from "./slots.ts";
 import { syncAllTriggers, syncFlowTriggers, triggersOf } from "./sync.ts";
@@ -38,6 +39,8 @@ export interface SchedulerDeps {
   log?: (message: string) => void;
   /** Called for every slot fired (benchmarks measure lateness with it). */
   onLaunched?(slot: Date, created: boolean): void;
+  /** Sends an http.Trigger's request; plugins/http/poll.ts with default settings when absent. */
+  httpPoll?(props: Record<string, unknown>): Promise<PollResponse>;
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
@@ -49,12 +52,12 @@ export function createScheduler(deps: SchedulerDeps) {
   const sweepMs = deps.sweepMs ?? 10_000;
   const log = deps.log ?? ((m: string) => console.error(`[tern] scheduler: ${m}`));
   const localNow = deps.now ?? (() => Date.now());
-  const syncDeps = { db: deps.db, flows: deps.flows, log };
+  const syncDeps = { db: deps.db, flows: deps.flows, log, renderer: deps.renderer };
   const flowTriggers = createFlowTriggers({ db: deps.db, flows: deps.flows, service: deps.service, renderer: deps.renderer, now: localNow, log });
   const fireDeps = {
     db: deps.db, owner: deps.owner, service: deps.service, renderer: deps.renderer, flows: deps.flows, log,
     missedAfterMs: deps.missedAfterMs ?? 10_000, defaultRecover: deps.defaultRecover ?? "ALL", maxSlots: deps.maxSlots ?? 200,
-    onLaunched: deps.onLaunched,
+    onLaunched: deps.onLaunched, httpPoll: deps.httpPoll,
   };
   let fingerprint = "";
   let lastResync = -Infinity;

@@ -7,6 +7,11 @@ import { fromJson, toJson } from "./json.ts";
 import { DB_NOW } from "./sql.ts";
 
 export const SCHEDULE_TYPE = "io.kestra.plugin.core.trigger.Schedule";
+export const SCHEDULE_ON_DATES_TYPE = "io.kestra.plugin.core.trigger.ScheduleOnDates";
+export const HTTP_TRIGGER_TYPE = "io.kestra.plugin.core.http.Trigger";
+/** Trigger types the tick loop claims by next_date (the others fire on events or requests). */
+export const TIMED_TYPES = [SCHEDULE_TYPE, SCHEDULE_ON_DATES_TYPE, HTTP_TRIGGER_TYPE];
+const TIMED_SQL = `(${TIMED_TYPES.map((t) => `'${t}'`).join(", ")})`;
 
 export interface BackfillState {
   /** Identifies one backfill request (part of its executions' dedup keys). */
@@ -121,7 +126,7 @@ export async function deleteOrphanTriggers(db: Db) {
 }
 
 /**
- * Claim due Schedule triggers (a slot at or before `now`, or an unpaused backfill) for this
+ * Claim due timed triggers (Schedule, ScheduleOnDates, http polling: a slot at or before `now`, or an unpaused backfill) for this
  * instance. Safe with any number of instances: it is ONE statement, so SQLite/libSQL takes the
  * write lock before the inner SELECT reads, and no two instances can both see a row unowned or
  * its lease expired. The lease expiry is compared with database time. `fence + 1` gives the
@@ -134,7 +139,7 @@ export async function claimDueTriggers(db: Db, owner: string, leaseMs: number, n
     sql: `UPDATE triggers SET owner = ?, lease_until = ${DB_NOW} + ?, fence = fence + 1
           WHERE rowid IN (
             SELECT rowid FROM triggers
-            WHERE type = '${SCHEDULE_TYPE}' AND disabled = 0 AND (owner IS NULL OR lease_until < ${DB_NOW})
+            WHERE type IN ${TIMED_SQL} AND disabled = 0 AND (owner IS NULL OR lease_until < ${DB_NOW})
               AND (next_date <= ? OR (backfill IS NOT NULL AND json_extract(backfill, '$.paused') = 0
                                       AND json_extract(backfill, '$.currentDate') <= ?))
             ORDER BY next_date LIMIT ?)
@@ -187,7 +192,7 @@ export async function updateTriggerAdmin(
 /** When the scheduler should look again: the earliest slot nobody else is holding (ms), and db time. */
 export async function nextWake(db: Db): Promise<{ next: number | null; now: number; backfills: number }> {
   const rs = await db.$client.execute(`SELECT
-      (SELECT MIN(next_date) FROM triggers WHERE type = '${SCHEDULE_TYPE}' AND disabled = 0
+      (SELECT MIN(next_date) FROM triggers WHERE type IN ${TIMED_SQL} AND disabled = 0
          AND (owner IS NULL OR lease_until < ${DB_NOW})) AS next,
       (SELECT COUNT(*) FROM triggers WHERE backfill IS NOT NULL AND json_extract(backfill, '$.paused') = 0) AS backfills,
       ${DB_NOW} AS now`);
