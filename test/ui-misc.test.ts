@@ -65,6 +65,30 @@ describe("namespaces", () => {
 });
 
 describe("triggers", () => {
+  test("says when each kind fires: cron, polling interval, number of dates", async () => {
+    await f.tern.flows.save(`id: watched
+namespace: acme.poll
+tasks:
+  - id: l
+    type: io.kestra.plugin.core.log.Log
+    message: x
+triggers:
+  - id: watch
+    type: io.kestra.plugin.core.http.Trigger
+    uri: http://127.0.0.1:9/health
+    interval: PT5M
+  - id: on_dates
+    type: io.kestra.plugin.core.trigger.ScheduleOnDates
+    dates: ["2030-01-01T00:00:00Z", "2030-06-01T00:00:00Z"]
+`);
+    const all = await f.html("/ui/triggers");
+    expect(all).toContain("polls every PT5M");
+    expect(all).toContain("2 dates");
+    const tab = await f.html("/ui/flows/acme.poll/watched/triggers");
+    expect(tab).toContain("polls every PT5M");
+    expect(tab).toContain("2 dates");
+  });
+
   test("lists declared triggers and stores a backfill request", async () => {
     const html = await f.html("/ui/triggers");
     expect(html).toContain("every_night");

@@ -53,7 +53,7 @@ export function Revisions({ v }: { v: RevisionsView }) {
   );
 }
 
-export interface FlowTrigger { id: string; type: string; cron?: string; disabledInFlow: boolean; row?: TriggerRow }
+export interface FlowTrigger { id: string; type: string; when?: string; disabledInFlow: boolean; row?: TriggerRow }
 
 export function Triggers({ ns, id, triggers }: { ns: string; id: string; triggers: FlowTrigger[] }) {
   if (!triggers.length) return <Empty>This flow has no trigger.</Empty>;
@@ -67,7 +67,7 @@ export function Triggers({ ns, id, triggers }: { ns: string; id: string; trigger
             <tr>
               <td><b>{t.id}</b></td>
               <td class="plugin-type">{t.type.split(".").pop()}</td>
-              <td class="mono">{t.cron ?? "—"}</td>
+              <td class="mono">{t.when ?? "—"}</td>
               <td><Time ms={t.row?.nextDate} /></td>
               <td><Time ms={t.row?.lastDate} /></td>
               <td>{t.disabledInFlow ? "disabled in the flow" : disabled ? "disabled" : "enabled"}</td>

@@ -4,7 +4,15 @@ import type { TriggerRow } from "../../src/store/trigger-rows.ts";
 import { Csrf, Empty, Notice, Time } from "../components.tsx";
 import { Header, Layout } from "../layout.tsx";
 
-export interface TriggerItem { namespace: string; flowId: string; triggerId: string; type: string; cron?: string; disabledInFlow: boolean; row?: TriggerRow }
+export interface TriggerItem { namespace: string; flowId: string; triggerId: string; type: string; when?: string; disabledInFlow: boolean; row?: TriggerRow }
+
+/** When a trigger fires, in a few words: its cron, its polling interval, how many dates it has. */
+export function triggerWhen(t: { type: string; cron?: unknown; interval?: unknown; dates?: unknown }): string | undefined {
+  if (typeof t.cron === "string") return t.cron;
+  if (/ScheduleOnDates$/.test(t.type)) return Array.isArray(t.dates) ? `${t.dates.length} date${t.dates.length === 1 ? "" : "s"}` : "dates (expression)";
+  if (/\.http\.Trigger$/.test(t.type)) return `polls every ${typeof t.interval === "string" ? t.interval : "PT60S"}`;
+  return undefined;
+}
 
 const SCHEDULE = /Schedule$/;
 
@@ -43,7 +51,7 @@ export function TriggersPage({ items, notice }: { items: TriggerItem[]; notice?:
                   <td><a href={`${flow}/triggers`}>{t.namespace}.{t.flowId}</a></td>
                   <td><b>{t.triggerId}</b></td>
                   <td class="plugin-type">{t.type.split(".").pop()}</td>
-                  <td class="mono">{t.cron ?? "—"}</td>
+                  <td class="mono">{t.when ?? "—"}</td>
                   <td><Time ms={t.row?.nextDate} /></td>
                   <td><Time ms={t.row?.lastDate} /></td>
                   <td>

@@ -10,6 +10,7 @@ import { listTriggerRows, setTriggerDisabled } from "../../store/trigger-rows.ts
 import { ExecutionResults } from "../../../views/pages/executions.tsx";
 import { FlowShell } from "../../../views/pages/flow-shell.tsx";
 import { ExecuteForm, Revisions, Triggers, type ExecuteView } from "../../../views/pages/flow-tabs.tsx";
+import { triggerWhen } from "../../../views/pages/triggers.tsx";
 import { TopologySvg } from "../../../views/pages/topology.tsx";
 import type { Ctx } from "./deps.ts";
 import { notFound, UiError } from "./errors.tsx";
@@ -73,7 +74,7 @@ export function mountFlowPages(app: Hono, ctx: Ctx) {
     const { stored, flow } = await load(c);
     const rows = await listTriggerRows(db, { namespace: stored.namespace, flowId: stored.id });
     const triggers = flow.triggers.map((t) => ({
-      id: t.id, type: t.type, cron: (t as { cron?: string }).cron, disabledInFlow: t.disabled === true, row: rows.find((r) => r.triggerId === t.id),
+      id: t.id, type: t.type, when: triggerWhen(t), disabledInFlow: t.disabled === true, row: rows.find((r) => r.triggerId === t.id),
     }));
     return send(c, <FlowShell ns={stored.namespace} id={stored.id} tab="triggers" description={flow.description}><Triggers ns={stored.namespace} id={stored.id} triggers={triggers} /></FlowShell>);
   });

@@ -11,7 +11,7 @@ import { listTriggerRows, setTriggerBackfill } from "../../store/trigger-rows.ts
 import { LogsPage } from "../../../views/pages/logs.tsx";
 import { NamespacePage, NamespacesPage } from "../../../views/pages/namespaces.tsx";
 import { PluginPage, PluginsPage } from "../../../views/pages/plugins.tsx";
-import { TriggersPage, type TriggerItem } from "../../../views/pages/triggers.tsx";
+import { triggerWhen, TriggersPage, type TriggerItem } from "../../../views/pages/triggers.tsx";
 import type { Ctx } from "./deps.ts";
 import { notFound, UiError } from "./errors.tsx";
 import { logLevel } from "./execution.tsx";
@@ -53,7 +53,7 @@ export function mountMisc(app: Hono, ctx: Ctx) {
       if (!stored.source.includes("triggers")) continue; // cheap skip before parsing
       for (const t of parseFlow(stored.source).flow?.triggers ?? []) {
         items.push({
-          namespace: stored.namespace, flowId: stored.id, triggerId: t.id, type: t.type, cron: (t as { cron?: string }).cron,
+          namespace: stored.namespace, flowId: stored.id, triggerId: t.id, type: t.type, when: triggerWhen(t),
           disabledInFlow: t.disabled === true, row: byKey.get(key(stored.namespace, stored.id, t.id)),
         });
       }
