@@ -122,6 +122,52 @@ describe("namespace scoping", () => {
     expect((await get("/api/v1/executions/search?namespace=hr")).total).toBe(0);
   });
 
+  test("bulk operations check every execution's namespace; by-query only reaches the caller's", async () => {
+    const op = await s.token("operator", "finance.*");
+    const json = (t: string) => ({ ...bearer(t), "content-type": "application/json" });
+    const body = JSON.stringify([ids.finance, ids.hr]);
+    // hr's execution is "not found" for a finance operator, and then nothing at all is done.
+    const res = await s.req("POST", "/api/v1/executions/change-status/by-ids?newStatus=WARNING", { body, headers: json(op) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { invalids: unknown[] }).invalids).toEqual([{ message: "execution not found", invalidValue: ids.hr, propertyPath: "execution" }]);
+    const stateOf = async (id: string) => ((await (await s.req("GET", `/api/v1/executions/${id}`, { headers: bearer(tokens.admin!) })).json()) as { state: { current: string } }).state.current;
+    expect(await stateOf(ids.finance)).toBe("SUCCESS");
+    // By query: only finance's executions are found, even without a namespace filter.
+    const q = await s.req("POST", "/api/v1/executions/labels/by-query", { body: JSON.stringify([{ key: "seen", value: "1" }]), headers: json(op) });
+    expect(await q.json()).toEqual({ count: 1 });
+    const labels = async (id: string) => ((await (await s.req("GET", `/api/v1/executions/${id}`, { headers: bearer(tokens.admin!) })).json()) as { labels: { key: string }[] }).labels.map((l) => l.key);
+    expect(await labels(ids.finance)).toContain("seen");
+    expect(await labels(ids.hr)).not.toContain("seen");
+    // A viewer may not call them at all; the bulk routes declare the operator role.
+    expect((await s.req("DELETE", "/api/v1/executions/kill/by-ids", { body, headers: json(tokens.viewer!) })).status).toBe(403);
+    const bulk = routes.filter((r) => /\/by-(ids|query)$/.test(r.path) && r.path.startsWith("/api/v1/executions"));
+    expect(bulk.length).toBe(10);
+    for (const r of bulk) expect(r.access).toMatchObject({ role: "operator", ns: "handler" });
+  });
+
+  test("eval needs the editor role (an expression can call secret()); deleting logs needs operator", async () => {
+    const find = (m: string, p: string) => routes.find((r) => r.method === m && r.path === p)!.access;
+    expect(find("post", "/api/v1/executions/{id}/eval/{taskRunId}")).toEqual({ role: "editor", ns: { execution: "id" } });
+    expect(find("delete", "/api/v1/logs/{executionId}")).toEqual({ role: "operator", ns: { execution: "executionId" }, audit: "logs.delete" });
+    expect(find("post", "/api/v1/executions/{id}/labels")).toEqual({ role: "operator", ns: { execution: "id" }, audit: "execution.labels" });
+    const ex = (await (await s.req("GET", `/api/v1/executions/${ids.finance}`, { headers: bearer(tokens.admin!) })).json()) as { taskRunList: { id: string }[] };
+    const path = `/api/v1/executions/${ids.finance}/eval/${ex.taskRunList[0].id}`;
+    const evalAs = (t: string) => s.req("POST", path, { body: "{{ taskrun.id }}", headers: { ...bearer(t), "content-type": "text/plain" } });
+    expect((await evalAs(tokens.operator!)).status).toBe(403);
+    expect(await (await evalAs(tokens.editor!)).json()).toEqual({ result: ex.taskRunList[0].id });
+  });
+
+  test("a scoped admin's bulk call naming an hr flow is refused whole (404) and changes nothing", async () => {
+    const body = JSON.stringify([{ namespace: "finance", id: "f" }, { namespace: "hr", id: "f" }]);
+    const headers = { ...bearer(financeAdmin), "content-type": "application/json" };
+    expect((await s.req("POST", "/api/v1/flows/disable/by-ids", { body, headers })).status).toBe(404);
+    expect((await s.req("DELETE", "/api/v1/flows/delete/by-ids", { body, headers })).status).toBe(404);
+    for (const ns of ["finance", "hr"]) {
+      const f = (await (await s.req("GET", `/api/v1/flows/${ns}/f`, { headers: bearer(tokens.admin!) })).json()) as { disabled: boolean };
+      expect(f.disabled).toBe(false);
+    }
+  });
+
   test("a scoped editor cannot create a flow in another namespace through the body", async () => {
     const res = await s.req("POST", "/api/v1/flows", { body: flow("hr.payroll"), headers: { ...bearer(financeAdmin), "content-type": "application/x-yaml" } });
     expect(res.status).toBe(404);

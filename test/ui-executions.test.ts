@@ -128,6 +128,19 @@ describe("executions list", () => {
     expect(done.state).toBe("SUCCESS");
     failed = done;
   });
+
+  test("bulk delete: a running execution is refused and counted, a finished one goes", async () => {
+    expect(await f.html("/ui/executions")).toContain('<button type="submit" name="action" value="delete" class="danger">Delete</button>');
+    const ex = await startSlow();
+    const refused = await f.post("/ui/executions/bulk", { id: [ex.id, "nope"], action: "delete", back: "/ui/executions" });
+    expect(refused.headers.get("Location")).toBe("/ui/executions?done=delete&n=0&failed=2");
+    await f.tern.service.kill(ex.id);
+    await f.tern.service.waitFor(ex.id);
+    const r = await f.post("/ui/executions/bulk", { id: [ex.id], action: "delete", back: "/ui/executions" });
+    expect(r.headers.get("Location")).toBe("/ui/executions?done=delete&n=1&failed=0");
+    expect(await f.tern.db.$client.execute({ sql: "SELECT 1 FROM executions WHERE id = ?", args: [ex.id] }).then((rs) => rs.rows.length)).toBe(0);
+    expect(await f.html("/ui/executions?done=delete&n=1&failed=0")).toContain("Deleted: 1 execution(s)");
+  });
 });
 
 describe("one execution", () => {

@@ -735,6 +735,15 @@ export function createExecutionService(deps: ServiceDeps) {
     replay: (id: string, taskRunId?: string) => operations().replay(id, taskRunId),
     /** Set one task run's state (e.g. mark a failed task SUCCESS) and continue. */
     changeTaskRunState: (id: string, taskRunId: string, state: string) => operations().changeTaskRunState(id, taskRunId, state),
+    /**
+     * Render an expression with one task run's variables (the API's eval); undefined when the
+     * execution or the task run does not exist. Template errors are thrown as they are.
+     */
+    async renderInTaskRun(id: string, taskRunId: string, expression: string): Promise<string | undefined> {
+      const state = await load(id);
+      const run = state?.runs.find((r) => r.id === taskRunId);
+      return state && run ? deps.renderer.render(expression, varsFor(state, run)) : undefined;
+    },
     /** Resolves when the execution (and its afterExecution tasks) has finished. */
     async waitFor(id: string): Promise<Execution> {
       return new Promise((resolve) => {

@@ -12,6 +12,8 @@ import { userRoutes } from "../auth/users-api.ts";
 import { usersPage } from "../auth/users-page.tsx";
 import type { Tern } from "../main.ts";
 import { createKvStore } from "../store/kv.ts";
+import { executionBulkRoutes } from "./api/execution-bulk-routes.ts";
+import { executionLabelRoutes } from "./api/execution-labels.ts";
 import { executionOpRoutes } from "./api/execution-ops.ts";
 import { executionRoutes } from "./api/executions.ts";
 import { flowRoutes } from "./api/flows.ts";
@@ -53,6 +55,8 @@ export function createApp(deps: AppDeps) {
   const routes: RouteDef[] = [
     ...systemRoutes(api),
     ...flowRoutes(api),
+    ...executionBulkRoutes(api),
+    ...executionLabelRoutes(api),
     ...executionOpRoutes(api),
     ...executionRoutes(api),
     ...logRoutes(api),

@@ -67,6 +67,15 @@ export async function executionLogs(db: Db, executionId: string, f: LogFilter = 
   return rs.rows.map(rowToLog);
 }
 
+/** Delete an execution's lines (optionally of one task run or attempt); the number deleted. */
+export async function deleteExecutionLogs(db: Db, executionId: string, f: LogFilter = {}): Promise<number> {
+  const where = ["execution_id = ?"];
+  const args: (string | number)[] = [executionId];
+  filters(f, where, args);
+  const rs = await db.$client.execute({ sql: `DELETE FROM logs WHERE ${where.join(" AND ")}`, args });
+  return rs.rowsAffected;
+}
+
 export interface LogSearch extends LogFilter {
   q?: string;
   namespace?: string;

@@ -4,6 +4,7 @@ import type { InArgs } from "@libsql/client";
 import type { Execution, TaskRun } from "../engine/model.ts";
 import type { Db } from "./db.ts";
 import { rowToExecution, rowToTaskRun } from "./executions.ts";
+import { toJson } from "./json.ts";
 
 export interface ExecutionQuery {
   namespace?: string;
@@ -111,6 +112,19 @@ export async function overwriteFinishedState(db: Db, id: string, state: string, 
     sql: `UPDATE executions SET state = ?, histories = json_insert(histories, '$[#]', json_object('state', ?, 'date', ?)), updated_at = ?
           WHERE id = ? AND state IN (${terminal.map(() => "?").join(",")})`,
     args: [state, state, date, Date.parse(date), id, ...terminal],
+  });
+  return rs.rowsAffected > 0;
+}
+
+/**
+ * Replace a finished execution's labels (Kestra's POST /executions/{id}/labels). Guarded by the
+ * state like overwriteFinishedState: a running execution's labels belong to its executor, which
+ * would write its own copy over ours on its next pass.
+ */
+export async function replaceFinishedLabels(db: Db, id: string, labels: { key: string; value: string }[], terminal: readonly string[]): Promise<boolean> {
+  const rs = await db.$client.execute({
+    sql: `UPDATE executions SET labels = ? WHERE id = ? AND state IN (${terminal.map(() => "?").join(",")})`,
+    args: [toJson(labels), id, ...terminal],
   });
   return rs.rowsAffected > 0;
 }

@@ -1,5 +1,5 @@
 // The executions list: filters (a GET form: works without JavaScript, htmx swaps only the
-// results), a page of rows, bulk kill/restart. A running row re-renders itself every 2s
+// results), a page of rows, bulk kill/restart/delete. A running row re-renders itself every 2s
 // and stops when its state is final (the final markup has no trigger).
 import type { ExecutionSummary } from "../../src/store/dashboard.ts";
 import { Csrf, Duration, Empty, Labels, Notice, Pager, State, Time, isTerminalState } from "../components.tsx";
@@ -60,6 +60,7 @@ export function ExecutionResults({ v }: { v: ExecutionsView }) {
           <span class="muted">With selected:</span>
           <button type="submit" name="action" value="kill" class="danger">Kill</button>
           <button type="submit" name="action" value="restart">Restart</button>
+          <button type="submit" name="action" value="delete" class="danger">Delete</button>
         </div>
         {v.rows.length === 0 ? <Empty>No execution matches these filters.</Empty> : (
           <table class="list executions">

@@ -17,7 +17,12 @@ export interface ApiDeps {
   loopsAlive(): boolean;
 }
 
-export async function requireExecution(deps: ApiDeps, id: string): Promise<Execution> {
+/** What the single-execution operations need (the dashboard's bulk actions call them too). */
+export interface ExecutionDeps {
+  tern: Pick<ApiDeps["tern"], "db" | "storage" | "service">;
+}
+
+export async function requireExecution(deps: ExecutionDeps, id: string): Promise<Execution> {
   const ex = await loadExecution(deps.tern.db, id);
   if (!ex) throw notFound(`execution '${id}'`);
   return ex;

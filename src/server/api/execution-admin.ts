@@ -4,7 +4,7 @@ import { isTerminal, STATES } from "../../engine/states.ts";
 import { executionPrefix } from "../../files/index.ts";
 import { deleteFinishedExecution, overwriteFinishedState } from "../../store/search.ts";
 import { conflict, invalid } from "../errors.ts";
-import { requireExecution, type ApiDeps } from "./common.ts";
+import { requireExecution, type ExecutionDeps } from "./common.ts";
 
 const TERMINAL = STATES.filter(isTerminal);
 
@@ -14,7 +14,7 @@ export interface DeleteOptions {
   deleteStorage: boolean;
 }
 
-export async function deleteExecution(deps: ApiDeps, id: string, o: DeleteOptions): Promise<void> {
+export async function deleteExecution(deps: ExecutionDeps, id: string, o: DeleteOptions): Promise<void> {
   const ex = await requireExecution(deps, id);
   // The store re-checks the state in the DELETE itself: a restart racing with us wins.
   const keep = { logs: !o.deleteLogs, metrics: !o.deleteMetrics };
@@ -27,7 +27,7 @@ export async function deleteExecution(deps: ApiDeps, id: string, o: DeleteOption
 }
 
 /** Overwrite a finished execution's state with another terminal state (Kestra's change-status). */
-export async function changeStatus(deps: ApiDeps, id: string, status: string): Promise<void> {
+export async function changeStatus(deps: ExecutionDeps, id: string, status: string): Promise<void> {
   const ex = await requireExecution(deps, id);
   if (!isTerminal(status)) throw invalid(`${status} is not a terminal state: a finished execution can only be given SUCCESS, WARNING, FAILED, KILLED…`);
   if (!isTerminal(ex.state) || !(await overwriteFinishedState(deps.tern.db, id, status, new Date().toISOString(), TERMINAL))) {

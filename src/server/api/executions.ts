@@ -22,6 +22,16 @@ const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected
 const sortParam = z.string().regex(/^[\w.]+(:(asc|desc))?$/, "expected field:asc|desc")
   .refine((s) => s.split(":")[0] in SORT_COLUMNS, `sortable fields: ${Object.keys(SORT_COLUMNS).join(", ")}`);
 
+/** The filters of /executions/search, shared by the bulk …/by-query routes. */
+export const searchFilters = {
+  q: z.string().optional().meta({ description: "part of an execution id" }),
+  namespace: z.string().optional().meta({ description: "namespace (and its children)" }),
+  flowId: z.string().optional(),
+  state: z.array(z.enum(STATES)).optional().meta({ description: "repeatable" }),
+  startDate: isoDate.optional(), endDate: isoDate.optional(),
+  labels: z.array(z.string()).optional().meta({ description: "key:value, repeatable" }),
+};
+
 export function executionRoutes(deps: ApiDeps): RouteDef[] {
   const { db, service, storage, flows } = deps.tern;
 
@@ -30,12 +40,7 @@ export function executionRoutes(deps: ApiDeps): RouteDef[] {
       method: "get", path: "/api/v1/executions/search", tag: "Executions", summary: "Search executions",
       access: { role: "viewer", ns: "handler" },
       query: z.object({
-        q: z.string().optional().meta({ description: "part of an execution id" }),
-        namespace: z.string().optional().meta({ description: "namespace (and its children)" }),
-        flowId: z.string().optional(),
-        state: z.array(z.enum(STATES)).optional().meta({ description: "repeatable" }),
-        startDate: isoDate.optional(), endDate: isoDate.optional(),
-        labels: z.array(z.string()).optional().meta({ description: "key:value, repeatable" }),
+        ...searchFilters,
         sort: sortParam.optional().meta({ description: "e.g. state.startDate:desc (the default)" }),
         ...paging,
       }),

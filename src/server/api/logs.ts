@@ -1,6 +1,6 @@
-// /api/v1/logs: an execution's lines (JSON, plain-text download, live SSE) and a paged search.
+// /api/v1/logs: an execution's lines (JSON, plain-text download, live SSE, delete) and a paged search.
 import { z } from "zod";
-import { executionLogs, LEVELS, searchLogs } from "../../store/logs.ts";
+import { deleteExecutionLogs, executionLogs, LEVELS, searchLogs } from "../../store/logs.ts";
 import { readable } from "../../auth/context.ts";
 import { defineRoute, paging, type RouteDef } from "../route.ts";
 import { LogEntry, paged, Sse } from "../schemas.ts";
@@ -67,6 +67,17 @@ export function logRoutes(deps: ApiDeps): RouteDef[] {
       async handler(c, q) {
         const ex = await requireExecution(deps, c.req.param("executionId")!);
         return followLogs(c, deps, ex, q);
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/api/v1/logs/{executionId}", tag: "Logs", summary: "Delete an execution's log lines (of one task run or attempt with the filters)",
+      access: { role: "operator", ns: { execution: "executionId" }, audit: "logs.delete" },
+      query: lineFilter.pick({ taskRunId: true, taskId: true, attempt: true }),
+      responses: { 204: { description: "deleted" } },
+      async handler(c, q) {
+        const ex = await requireExecution(deps, c.req.param("executionId")!);
+        await deleteExecutionLogs(db, ex.id, q);
+        return c.body(null, 204);
       },
     }),
   ];

@@ -1,17 +1,16 @@
 // /ui/executions: the filtered, paged list, the self-refreshing row of a running execution,
-// and bulk kill/restart.
+// and bulk kill/restart/delete.
 import type { Hono } from "hono";
 import { canRead, principalOf } from "../../auth/context.ts";
-import { allows } from "../../auth/roles.ts";
-import { executionNamespace } from "../../store/search.ts";
 import { allNamespaces, executionSummary, listExecutionSummaries } from "../../store/dashboard.ts";
 import { ExecutionRow, ExecutionsPage } from "../../../views/pages/executions.tsx";
+import { applyBulk, checkBulk, type BulkOp } from "../api/execution-bulk.ts";
 import type { Ctx } from "./deps.ts";
 import { notFound } from "./errors.tsx";
 import { execFilter, pageParams } from "./params.ts";
 import { formOf, redirect, send, wantsFragment } from "./render.ts";
 
-const NOTICES: Record<string, string> = { kill: "Kill requested", restart: "Restarted" };
+const NOTICES: Record<string, string> = { kill: "Kill requested", restart: "Restarted", delete: "Deleted" };
 
 export function mountExecutions(app: Hono, ctx: Ctx) {
   const db = ctx.deps.tern.db;
@@ -41,25 +40,14 @@ export function mountExecutions(app: Hono, ctx: Ctx) {
     const ids = form.getAll("id").map(String).slice(0, 500);
     const action = String(form.get("action") ?? "");
     const back = safeBack(String(form.get("back") ?? "/ui/executions"));
-    let n = 0;
-    let failed = 0;
-    const who = principalOf(c);
-    for (const id of ids) {
-      // Each id is checked: a scoped operator's bulk action skips other namespaces' executions.
-      const ns = await executionNamespace(db, id);
-      if (ns === undefined || !allows(who, "operator", ns)) {
-        failed++;
-        continue;
-      }
-      try {
-        if (action === "kill") (await ctx.deps.tern.service.kill(id)) ? n++ : failed++;
-        else if (action === "restart") await ctx.deps.tern.service.restart(id), n++;
-      } catch {
-        failed++; // e.g. restarting a running execution: counted and reported, the rest go on
-      }
-    }
+    const op: BulkOp = action === "delete" ? { action, options: { deleteLogs: true, deleteMetrics: true, deleteStorage: true } }
+      : action === "kill" ? { action } : { action: "restart" };
+    // The API's bulk operations, but lenient: each id is checked (a scoped operator's selection
+    // skips other namespaces' executions), the valid ones are done and the others counted.
+    const { valid, invalids } = await checkBulk(ctx.deps, principalOf(c), ids, op);
+    const { count, failed } = await applyBulk(ctx.deps, op, valid);
     const sep = back.includes("?") ? "&" : "?";
-    return redirect(c, `${back}${sep}done=${action === "kill" ? "kill" : "restart"}&n=${n}&failed=${failed}`);
+    return redirect(c, `${back}${sep}done=${op.action}&n=${count}&failed=${invalids.length + failed.length}`);
   });
 }
 
