@@ -73,6 +73,15 @@ describe("every route × every role", () => {
     expect(tokens.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["delete /api/v1/api-tokens/{id}", "get /api/v1/api-tokens"]);
     for (const r of tokens) expect({ route: `${r.method} ${r.path}`, access: r.access }).toMatchObject({ route: `${r.method} ${r.path}`, access: { role: "admin", ns: "global" } });
     expect(tokens.find((r) => r.method === "delete")!.access).toEqual({ role: "admin", ns: "global", audit: "token.delete" });
+    // Bulk and file flow calls name their flows in the body or a query: the handler checks each one.
+    const flowFiles = routes.filter((r) => /^\/api\/v1\/flows\/(export|import|delete|disable|enable)\b/.test(r.path));
+    expect(flowFiles.map((r) => `${r.method} ${r.path} ${r.access.role}`).sort()).toEqual([
+      "delete /api/v1/flows/delete/by-ids editor", "delete /api/v1/flows/delete/by-query editor",
+      "get /api/v1/flows/export/by-query viewer", "post /api/v1/flows/disable/by-ids editor", "post /api/v1/flows/disable/by-query editor",
+      "post /api/v1/flows/enable/by-ids editor", "post /api/v1/flows/enable/by-query editor", "post /api/v1/flows/export/by-ids viewer",
+      "post /api/v1/flows/import editor",
+    ]);
+    for (const r of flowFiles) expect(r.access).toMatchObject({ ns: "handler" });
   });
 
   test("without credentials every non-public route is 401 with a JSON message", async () => {

@@ -29,6 +29,8 @@ export const UI_RULES: UiRule[] = [
   { method: "POST", path: /^\/ui\/flows\/validate$/, role: "editor" },
   // A new flow's namespace is in its source: the handler checks it.
   { method: "POST", path: /^\/ui\/flows$/, role: "editor", audit: "flow.create" },
+  // Each imported flow's namespace is checked by the handler.
+  { method: "POST", path: /^\/ui\/flows\/import$/, role: "editor", audit: "flow.import" },
   { method: "POST", path: new RegExp(`^/ui/flows/${ID}/[^/]+/triggers/[^/]+/toggle$`), role: "operator", ns: "path", audit: "trigger.toggle" },
   { method: "POST", path: new RegExp(`^/ui/flows/${ID}/[^/]+/execute$`), role: "operator", ns: "path", audit: "execution.create" },
   { method: "POST", path: new RegExp(`^/ui/flows/${ID}/[^/]+$`), role: "editor", ns: "path", audit: "flow.update" },

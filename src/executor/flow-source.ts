@@ -77,11 +77,28 @@ export function createFlowSource(db: Db) {
       if (done) changedFlow(namespace, id);
       return done;
     },
+    /**
+     * Disable or enable a flow the way Kestra's bulk calls do: the top-level `disabled:` of
+     * the source is set, making a new revision (and telling the listeners, so triggers re-sync).
+     * False when the flow is missing or already in that state.
+     */
+    async setDisabled(namespace: string, id: string, disabled: boolean): Promise<boolean> {
+      const stored = await getFlow(db, namespace, id);
+      if (!stored || stored.disabled === disabled) return false;
+      return (await this.save(injectDisabled(stored.source, disabled), `${namespace}.${id}`)).changed;
+    },
     onChange(listener: (namespace: string, id: string) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Kestra's FlowService.injectDisabled: replace a top-level `disabled:` line, or append one. */
+export function injectDisabled(source: string, disabled: boolean): string {
+  const line = /^disabled[ \t]*:[ \t]*(true|false)[ \t]*(#.*)?$/m;
+  if (line.test(source)) return source.replace(line, `disabled: ${disabled}`);
+  return `${source}${source.endsWith("\n") || source === "" ? "" : "\n"}disabled: ${disabled}\n`;
 }
 
 export class FlowInvalidError extends Error {

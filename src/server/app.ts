@@ -17,6 +17,8 @@ import { executionLabelRoutes } from "./api/execution-labels.ts";
 import { executionOpRoutes } from "./api/execution-ops.ts";
 import { executionRoutes } from "./api/executions.ts";
 import { flowRoutes } from "./api/flows.ts";
+import { flowBatchRoutes } from "./api/flows-batch.ts";
+import { flowTransferRoutes } from "./api/flows-transfer.ts";
 import { logRoutes } from "./api/logs.ts";
 import { namespaceFileRoutes } from "./api/namespace-files.ts";
 import { namespaceRoutes } from "./api/namespaces.ts";
@@ -54,6 +56,9 @@ export function createApp(deps: AppDeps) {
   // before parameters, since Hono answers with the first matching handler.
   const routes: RouteDef[] = [
     ...systemRoutes(api),
+    // Before flowRoutes: /flows/export/by-query and /flows/delete/by-ids also fit /flows/{namespace}/{id}.
+    ...flowTransferRoutes(api),
+    ...flowBatchRoutes(api),
     ...flowRoutes(api),
     ...executionBulkRoutes(api),
     ...executionLabelRoutes(api),

@@ -1,10 +1,33 @@
 // The flows list: namespace filter and search (live with htmx, plain GET without), each flow
 // with its revision and the state of its last execution.
 import type { FlowRow } from "../../src/store/dashboard.ts";
-import { Empty, State, Time } from "../components.tsx";
+import { Csrf, Empty, ErrorBox, State, Time } from "../components.tsx";
 import { Header, Layout } from "../layout.tsx";
 
-export interface FlowsView { rows: FlowRow[]; namespace: string; q: string; namespaces: string[] }
+export interface FlowsView {
+  rows: FlowRow[]; namespace: string; q: string; namespaces: string[];
+  /** After an import: what was stored and what was not, with file:line:col errors. */
+  imported?: { count: number; invalid: { name: string; errors: string[] }[]; error?: string };
+}
+
+/** The current filter as Kestra's export by query (a ZIP of the matching flows' YAML). */
+const exportHref = (v: FlowsView) => {
+  const p = new URLSearchParams();
+  if (v.namespace) p.set("namespace", v.namespace);
+  if (v.q) p.set("q", v.q);
+  const qs = p.toString();
+  return `/api/v1/flows/export/by-query${qs ? `?${qs}` : ""}`;
+};
+
+function ImportResult({ r }: { r: NonNullable<FlowsView["imported"]> }) {
+  if (r.error) return <ErrorBox title="Import failed" messages={[r.error]} />;
+  return (
+    <>
+      <p class="notice" role="status">Imported {r.count} flow{r.count === 1 ? "" : "s"}.</p>
+      {r.invalid.map((i) => <ErrorBox title={`Not imported: ${i.name}`} messages={i.errors} />)}
+    </>
+  );
+}
 
 export function FlowTable({ v }: { v: FlowsView }) {
   return (
@@ -37,7 +60,16 @@ export function FlowsPage({ v, partial }: { v: FlowsView; partial: boolean }) {
   if (partial) return <FlowTable v={v} />;
   return (
     <Layout title="Flows" active="flows">
-      <Header title="Flows"><a class="btn primary" href="/ui/flows/new">+ New flow</a></Header>
+      <Header title="Flows">
+        <a class="btn" href={exportHref(v)} download="flows.zip">Export</a>
+        <a class="btn primary" href="/ui/flows/new">+ New flow</a>
+      </Header>
+      {v.imported && <ImportResult r={v.imported} />}
+      <form class="filters" method="post" action="/ui/flows/import" enctype="multipart/form-data">
+        <Csrf />
+        <label class="f">Import flows (.yaml, .yml or .zip)<input type="file" name="fileUpload" accept=".zip,.yml,.yaml" required /></label>
+        <button type="submit">Import</button>
+      </form>
       <form class="filters" method="get" action="/ui/flows" hx-get="/ui/flows" hx-target="#flow-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, input changed delay:300ms from:find input, change from:find select">
         <label class="f">Namespace
           <select name="namespace"><option value="">all</option>{v.namespaces.map((n) => <option value={n} selected={n === v.namespace}>{n}</option>)}</select>

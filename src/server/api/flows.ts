@@ -11,6 +11,7 @@ import { bool, defineRoute, paging, type RouteDef } from "../route.ts";
 import { Flow, paged, ValidateResult } from "../schemas.ts";
 import { flowJson, type ApiDeps } from "./common.ts";
 import { replaceNamespace, validateDocuments } from "./flows-bulk.ts";
+import { validateTaskSource } from "../../flow/task-source.ts";
 
 const yamlBody = [{ media: "yaml" as const, description: "the flow's YAML source" }];
 
@@ -74,6 +75,24 @@ export function flowRoutes(deps: ApiDeps): RouteDef[] {
       responses: { 200: { description: "one result per document; `errors` is empty when valid", schema: z.array(ValidateResult) } },
       async handler(c) {
         return c.json(validateDocuments(await c.req.text(), c.req.query("filename") ?? "flow.yaml"));
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/api/v1/flows/validate/task", tag: "Flows", summary: "Validate one task (or, with section=TRIGGERS, one trigger) without a flow",
+      access: { role: "editor", ns: "handler" },
+      query: z.object({ section: z.enum(["TASKS", "TRIGGERS", "tasks", "triggers"]).default("TASKS") }),
+      body: [{ media: "yaml", description: "the task as YAML" }, { media: "json", description: "the task as JSON" }],
+      responses: { 200: { description: "the violations; `errors` is empty when valid", schema: ValidateResult } },
+      async handler(c, q) {
+        const section = q.section.toLowerCase() as "tasks" | "triggers";
+        const file = c.req.query("filename") ?? (section === "tasks" ? "task.yaml" : "trigger.yaml");
+        const errors = validateTaskSource(await c.req.text(), file, section);
+        return c.json({
+          index: 0, flow: null, namespace: null,
+          ...(errors.length ? { constraints: errors.map((e) => e.format()).join("\n") } : {}),
+          outdated: false, deprecationPaths: [], warnings: [], infos: [],
+          errors: errors.map((e) => ({ line: e.line, column: e.col, path: e.path, message: e.message })),
+        });
       },
     }),
     defineRoute({
