@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { defineTask, NonRetriableError, type ExecutionRecords, type LogLevel, type TaskContext } from "../define.ts";
 import { STATES, TERMINAL_STATES } from "../../src/engine/states.ts";
+import { parseZoned } from "../../src/scheduler/zoned.ts";
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"] as const;
 
@@ -12,13 +13,14 @@ function records(ctx: TaskContext): ExecutionRecords {
   return ctx.records;
 }
 
-/** A rendered date property (ISO instant, with or without offset, Kestra's `[Zone]` suffix allowed) in ms. */
+/** A rendered date property in ms: ISO 8601 as Kestra's conditions read it (no offset = UTC). */
 function dateOf(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === "") return undefined;
-  const t = text.trim().replace(/\[[^\]]+\]$/, "");
-  const ms = Date.parse(/^\d{4}-\d\d-\d\d$/.test(t) ? `${t}T00:00:00Z` : t);
-  if (Number.isNaN(ms)) throw new NonRetriableError(`${name}: "${text}" is not a date (expected ISO 8601, e.g. {{ now() | dateAdd(-1, 'MONTHS') }})`);
-  return ms;
+  try {
+    return parseZoned(text).epochMs;
+  } catch {
+    throw new NonRetriableError(`${name}: "${text}" is not a date (expected ISO 8601, e.g. {{ now() | dateAdd(-1, 'MONTHS') }})`);
+  }
 }
 
 const flowRequiresNamespace = (p: { namespace?: string; flowId?: string }) => p.flowId === undefined || p.namespace !== undefined;

@@ -3,7 +3,7 @@
 // ForEachItem's `_items` step (a child execution per batch, in for-each-item.ts).
 import { durationMs, type FlowableDefinition, type TaskDef } from "../../plugins/define.ts";
 import type { TaskRun } from "./model.ts";
-import { isFailure, isTerminal } from "./states.ts";
+import { endAttempt, isFailure, isTerminal } from "./states.ts";
 import { decideRetry } from "./retry.ts";
 import { retryOf } from "./tree.ts";
 import { truthy, type Walker } from "./executor.ts";
@@ -69,17 +69,9 @@ function startChild(w: Walker, run: TaskRun, task: TaskDef) {
   run.outputs = { executionId: childId };
   w.fx.subflows.push({ parentRun: run, task, childId });
   if (task.wait === false) {
-    endAttempt(w, run, "SUCCESS");
+    endAttempt(run, "SUCCESS", w.deps.now());
     w.setRunState(run, "SUCCESS");
   }
-}
-
-function endAttempt(w: Walker, run: TaskRun, state: string) {
-  const a = run.attempts.at(-1);
-  if (!a) return;
-  const date = w.deps.now().toISOString();
-  a.state = { current: state, histories: [...a.state.histories, { state, date }] };
-  a.endDate = date;
 }
 
 export async function advanceSpecial(w: Walker, run: TaskRun, task: TaskDef, special: Special): Promise<void> {
@@ -159,7 +151,7 @@ async function advanceChild(w: Walker, run: TaskRun, task: TaskDef) {
     }
   }
   run.outputs = outputs;
-  endAttempt(w, run, state);
+  endAttempt(run, state, w.deps.now());
   if (state === "FAILED") {
     const retry = decideRetry(retryOf(w.state.flow, task.id), run.attempts.length,
       Date.parse(run.attempts[0]?.startDate ?? "") || w.deps.now().getTime(), w.deps.now().getTime());

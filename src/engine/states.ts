@@ -1,4 +1,5 @@
 // Kestra's state names and the rules between them (models/flows/State.java).
+import type { TaskRun } from "./model.ts";
 export const STATES = [
   "CREATED", "QUEUED", "RUNNING", "PAUSED", "RESTARTED", "KILLING", "RETRYING",
   "SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED", "RETRIED", "SKIPPED",
@@ -38,6 +39,14 @@ export interface StateHistory {
 export function withState(histories: StateHistory[], state: string, now: Date): StateHistory[] {
   if (histories.at(-1)?.state === state) return histories;
   return [...histories, { state, date: now.toISOString() }];
+}
+
+/** A run's current (last) attempt ends in `state`. */
+export function endAttempt(run: Pick<TaskRun, "attempts">, state: string, now: Date): void {
+  const a = run.attempts.at(-1);
+  if (!a) return;
+  a.state = { current: state, histories: withState(a.state.histories, state, now) };
+  a.endDate = now.toISOString();
 }
 
 /** The worst of several terminal states, as a parent sees its children. */

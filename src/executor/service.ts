@@ -9,7 +9,7 @@ import type { FileStore, RunnableDefinition, TaskContext, TaskDef } from "../../
 import { findTask } from "../../plugins/index.ts";
 import { advance, type Effects, type ExecState, type ExecutorDeps, type SubflowRequest } from "../engine/executor.ts";
 import type { Execution, FlowModel, Label, LogEntry, TaskRun } from "../engine/model.ts";
-import { isTerminal, withState } from "../engine/states.ts";
+import { endAttempt, isTerminal } from "../engine/states.ts";
 import { retryOf, taskById } from "../engine/tree.ts";
 import { executionVars, outputsMap, taskRunVars, type VarsSource } from "../engine/variables.ts";
 import { applyVariableChanges } from "../engine/variables-change.ts";
@@ -362,11 +362,7 @@ export function createExecutionService(deps: ServiceDeps) {
         run.state = "FAILED";
         run.histories.push({ state: "FAILED", date: date.toISOString() });
         // Its attempt ends with it (it would otherwise stay RUNNING in the attempt history).
-        const attempt = run.attempts.at(-1);
-        if (attempt && !isTerminal(attempt.state.current)) {
-          attempt.state = { current: "FAILED", histories: withState(attempt.state.histories, "FAILED", date) };
-          attempt.endDate = date.toISOString();
-        }
+        endAttempt(run, "FAILED", date);
         return undefined;
       });
       if (!child) continue;

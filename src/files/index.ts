@@ -4,7 +4,7 @@ export type { Bytes, StorageBackend } from "./backend.ts";
 export { FileNotFoundError } from "./backend.ts";
 export { createLocalStorage } from "./local.ts";
 export { createDbStorage } from "./db.ts";
-export { createTaskFileStore, type TaskFileStore, type TaskFileStoreOptions } from "./task-store.ts";
+export { createTaskFileStore, deleteExecutionFiles, type TaskFileStore, type TaskFileStoreOptions } from "./task-store.ts";
 export * from "./uri.ts";
 export { putInputFile, storageFunctions } from "./access.ts";
 export { createNamespaceFiles, namespaceFilePath, namespaceFileReader, type NamespaceFileEntry, type NamespaceFiles } from "./namespace-files.ts";

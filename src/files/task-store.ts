@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { FileStore } from "../../plugins/define.ts";
 import type { Bytes, StorageBackend } from "./backend.ts";
-import { checkFileName, namespacePath, pathToUri, StoragePathError, taskRunPrefix, uriToPath, type TaskScope } from "./uri.ts";
+import { checkFileName, executionPrefix, namespacePath, pathToUri, StoragePathError, taskRunPrefix, uriToPath, type TaskScope } from "./uri.ts";
 
 export interface TaskFileStore extends FileStore {
   /** Remove the temporary copies `localPath` made; the worker calls it when the task ends. */
@@ -62,9 +62,18 @@ export function createTaskFileStore(backend: StorageBackend, scope: TaskScope, o
       await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
     },
     async listExecution() {
-      const prefix = folder.slice(0, folder.indexOf("/tasks/"));
-      return (await backend.list(prefix)).map(pathToUri);
+      return (await backend.list(executionPrefix(scope))).map(pathToUri);
     },
   };
   return store;
+}
+
+/** Delete every stored file of an execution (inputs, task outputs); returns how many went. */
+export async function deleteExecutionFiles(backend: StorageBackend, s: Pick<TaskScope, "namespace" | "flowId" | "executionId">): Promise<number> {
+  let deleted = 0;
+  for (const path of await backend.list(executionPrefix(s))) {
+    await backend.delete(path);
+    deleted++;
+  }
+  return deleted;
 }

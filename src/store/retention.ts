@@ -1,7 +1,7 @@
 // Retention and execution statistics for the tasks that act on other executions' records:
 // PurgeExecutions (finished executions with their task runs, logs, metrics and files),
 // PurgeLogs (log lines in bulk), Count (executions per flow) and log.Fetch.
-import { executionPrefix } from "../files/uri.ts";
+import { deleteExecutionFiles } from "../files/task-store.ts";
 import type { StorageBackend } from "../files/backend.ts";
 import type { Db } from "./db.ts";
 import { executionLogs, type Level, type StoredLog } from "./logs.ts";
@@ -83,12 +83,7 @@ export async function purgeExecutions(db: Db, storage: StorageBackend, r: PurgeR
     if (r.purgeMetric) counts.metricsCount += done[i++].rowsAffected;
     if (r.purgeExecution) i++, (counts.executionsCount += done[i++].rowsAffected);
     if (r.purgeStorage) {
-      for (const b of batch) {
-        for (const path of await storage.list(executionPrefix({ namespace: b.namespace, flowId: b.flowId, executionId: b.id }))) {
-          await storage.delete(path);
-          counts.storagesCount++;
-        }
-      }
+      for (const b of batch) counts.storagesCount += await deleteExecutionFiles(storage, { namespace: b.namespace, flowId: b.flowId, executionId: b.id });
     }
     if (batch.length < r.batchSize) return counts;
   }

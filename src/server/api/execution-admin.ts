@@ -1,7 +1,7 @@
 // Deleting a finished execution (rows in one batch, then its files) and overwriting a
 // finished execution's state (change-status).
 import { isTerminal, STATES } from "../../engine/states.ts";
-import { executionPrefix } from "../../files/index.ts";
+import { deleteExecutionFiles } from "../../files/index.ts";
 import { deleteFinishedExecution, overwriteFinishedState } from "../../store/search.ts";
 import { conflict, invalid } from "../errors.ts";
 import { requireExecution, type ExecutionDeps } from "./common.ts";
@@ -22,8 +22,7 @@ export async function deleteExecution(deps: ExecutionDeps, id: string, o: Delete
     throw conflict(`execution '${id}' is ${ex.state}: only a finished execution can be deleted (kill it first)`);
   }
   if (!o.deleteStorage) return;
-  const { storage } = deps.tern;
-  for (const path of await storage.list(executionPrefix({ namespace: ex.namespace, flowId: ex.flowId, executionId: ex.id }))) await storage.delete(path);
+  await deleteExecutionFiles(deps.tern.storage, { namespace: ex.namespace, flowId: ex.flowId, executionId: ex.id });
 }
 
 /** Overwrite a finished execution's state with another terminal state (Kestra's change-status). */
